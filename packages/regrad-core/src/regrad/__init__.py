@@ -1,0 +1,39 @@
+"""regrad: a small reverse-mode automatic differentiation engine, in the operator view.
+
+>>> from regrad import Var
+>>> a = Var(-4.0, req_grad=True)
+>>> b = Var(2.0, req_grad=True)
+>>> y = (a * b + b ** 3).relu()
+>>> y.backward()
+>>> a.grad, b.grad
+(2.0, 8.0)
+
+``Var`` holds a value and the graph that made it; ``regrad.ops`` holds the
+primitives (an ``Op`` subclass each, with forward and backward); the engine
+(``regrad.engine``) walks the graph backwards. Only leaves keep ``.grad``.
+"""
+
+from . import ops
+from .engine import BackwardStep, backward_steps, topological_order
+from .grad_mode import is_grad_enabled, no_grad
+from .gradcheck import GradcheckError, gradcheck
+from .ops import Op
+from .var import Var, apply, dot, sum
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BackwardStep",
+    "GradcheckError",
+    "Op",
+    "Var",
+    "apply",
+    "backward_steps",
+    "dot",
+    "gradcheck",
+    "is_grad_enabled",
+    "no_grad",
+    "ops",
+    "sum",
+    "topological_order",
+]
