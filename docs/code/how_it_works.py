@@ -1,0 +1,34 @@
+# --8<-- [start:forward]
+from regrad import Var
+
+x = Var(2.0, req_grad=True, name="x")
+w = Var(-3.0, req_grad=True, name="w")
+u = x * w      # a Mul node: u = -6
+v = u + x      # an Add node; x is used twice
+L = v ** 2     # a Pow node with power=2: L = 16
+
+print(L)
+print(L.op, L.src)
+print(v.op, v.src)
+# --8<-- [end:forward]
+
+# --8<-- [start:order]
+import regrad
+
+for node in regrad.topological_order(L):
+    print(f"{node.name:>4}  val={node.val:g}")
+# --8<-- [end:order]
+
+# --8<-- [start:steps]
+for step in regrad.backward_steps(L):
+    inputs = ", ".join(f"{p.name}: {g:g}" for p, g in zip(step.node.src or (), step.input_grads))
+    print(f"{step.node.name:>4} receives dL/d{step.node.name} = {step.grad:g}   sends  {inputs or '(a leaf: keeps it)'}")
+# --8<-- [end:steps]
+
+# --8<-- [start:backward]
+L.backward()
+print("x.grad =", x.grad)
+print("w.grad =", w.grad)
+print("v.grad =", v.grad, " (intermediate grads are not kept)")
+print("graph freed:", regrad.engine.is_freed(L))
+# --8<-- [end:backward]

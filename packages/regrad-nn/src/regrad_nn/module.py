@@ -1,0 +1,351 @@
+"""Neural-network building blocks: ``Module``, ``Neuron``, ``Layer``, ``MLP``.
+
+A neuron computes ``act(b + w_1 x_1 + ... + w_n x_n)``. The parameters are
+plain ``regrad.Var`` leaves with ``req_grad=True``; calling a module on inputs
+builds a graph whose ``backward`` fills their ``.grad``.
+
+Two ways to build that graph, same numbers:
+
+* ``fused=True`` (the default, fast): the weighted sum is **one** ``Dot`` node.
+  The bias rides along as the weight of a constant input 1, placed first, so
+  ``Dot((b, w_1..w_n), (1, x_1..x_n))`` adds ``b + w_1 x_1 + ...`` in exactly
+  the order the elementwise graph (and micrograd) does. A neuron is then two
+  nodes (Dot, activation) instead of 2n + 1.
+* ``fused=False`` (for teaching and drawing): the seed's graph, one ``Mul``
+  per weight and a chain of ``Add`` nodes starting from the bias.
+
+Weights start uniform in [-1, 1] from Python's global ``random`` module and
+biases at 0, drawn in the same order as micrograd's ``nn.MLP``: seed
+``random`` identically and both libraries start from the same weights.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import random
+from pathlib import Path
+from typing import Any, Iterator, Sequence, Union
+
+import regrad
+from regrad import Var
+
+Input = Union[Var, float, int]
+#: what ``state_dict`` holds: a number per scalar parameter, a list per vector
+StateValue = Union[float, list]
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+
+# The constant input that multiplies the bias inside a fused neuron's Dot node.
+# It never requires grad, so it never receives a gradient and can be shared.
+_ONE = Var(1.0)
+
+
+def _apply_activation(v: Var, activation: str) -> Var:
+    if activation == "relu":
+        return v.relu()
+    if activation == "tanh":
+        return v.tanh()
+    if activation == "sigmoid":
+        return v.sigmoid()
+    return v  # linear
+
+
+def _activation_value(x: float, activation: str) -> float:
+    """The same activations on plain floats (for graph-free prediction)."""
+    if activation == "relu":
+        return x if x > 0 else 0.0
+    if activation == "tanh":
+        return math.tanh(x)
+    if activation == "sigmoid":
+        return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+    return x
+
+
+def _check_activation(activation: str) -> str:
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+    return activation
+
+
+def _check_size(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{what} must be a positive int, got {value!r}")
+    return value
+
+
+def _as_inputs(x: Input | Sequence[Input], nin: int, who: str) -> Sequence[Input]:
+    """``x`` as a sequence of ``nin`` inputs; a single value is allowed when ``nin == 1``."""
+    if type(x) is list or type(x) is tuple:  # the common case, checked cheaply
+        if len(x) != nin:
+            raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
+        return x
+    if isinstance(x, (Var, numbers.Real)):
+        x = (x,)
+    elif isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
+        raise TypeError(f"{who} takes a sequence of {nin} Vars or numbers, got {type(x).__name__}")
+    if len(x) != nin:
+        raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
+    return x
+
+
+class Module:
+    """Base class: something with parameters (``Var`` leaves that require grad).
+
+    Subclasses say what they hold by implementing ``_named_tensors``: pairs of
+    a name and either one Var or a list of Vars. Everything else (listing
+    parameters, zeroing grads, saving and loading) is built on that.
+    """
+
+    __slots__ = ()
+
+    def _named_tensors(self) -> Iterator[tuple[str, Var | list[Var]]]:
+        return iter(())
+
+    def named_parameters(self) -> Iterator[tuple[str, Var]]:
+        """``("layers.0.neurons.1.w.0", Var)`` pairs, one per scalar parameter."""
+        for name, tensor in self._named_tensors():
+            if isinstance(tensor, Var):
+                yield name, tensor
+            else:
+                for i, p in enumerate(tensor):
+                    yield f"{name}.{i}", p
+
+    def parameters(self) -> list[Var]:
+        """Every parameter, in a fixed order (the order of ``named_parameters``)."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Forget the gradients of the last backward (they accumulate otherwise)."""
+        for p in self.parameters():
+            p.grad = None
+
+    # ------------------------------------------------------------ saving
+
+    def state_dict(self) -> dict[str, StateValue]:
+        """The parameter values, JSON-serialisable: ``{"layers.0.neurons.0.w": [..], ...b: 0.0}``."""
+        state: dict[str, StateValue] = {}
+        for name, tensor in self._named_tensors():
+            state[name] = tensor.val if isinstance(tensor, Var) else [p.val for p in tensor]
+        return state
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Copy values from ``state`` (as made by ``state_dict``) into the parameters.
+
+        Every name must match and every list must have the right length;
+        otherwise nothing is changed and a ``KeyError`` (names) or
+        ``ValueError`` (shapes, values) says what differs. Values are written
+        into the existing Vars, so optimizers holding them keep working.
+        """
+        if not isinstance(state, dict):
+            raise TypeError(f"load_state_dict needs a dict, got {type(state).__name__}")
+        tensors = dict(self._named_tensors())
+        missing = [name for name in tensors if name not in state]
+        unexpected = [name for name in state if name not in tensors]
+        if missing or unexpected:
+            parts = []
+            if missing:
+                parts.append(f"missing {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}")
+            if unexpected:
+                parts.append(f"unexpected {', '.join(unexpected[:5])}{' ...' if len(unexpected) > 5 else ''}")
+            raise KeyError(f"state_dict does not match {type(self).__name__}: {'; '.join(parts)}")
+        updates: list[tuple[Var, float]] = []
+        for name, tensor in tensors.items():
+            value = state[name]
+            if isinstance(tensor, Var):
+                updates.append((tensor, _state_number(value, name)))
+                continue
+            if not isinstance(value, (list, tuple)):
+                raise ValueError(f"{name}: expected a list of {len(tensor)} numbers, got {type(value).__name__}")
+            if len(value) != len(tensor):
+                raise ValueError(f"{name}: shape mismatch, expected {len(tensor)} numbers, got {len(value)}")
+            updates.extend((p, _state_number(v, f"{name}.{i}")) for i, (p, v) in enumerate(zip(tensor, value)))
+        for p, v in updates:  # all checked: now write
+            p.val = v
+
+    def __call__(self, x: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} does not define __call__")
+
+
+def _state_number(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name}: expected a number, got {type(value).__name__}: {value!r}")
+    return float(value)
+
+
+class Neuron(Module):
+    """``act(b + w . x)``: ``nin`` weights, one bias, an activation (``nonlin=False``: none)."""
+
+    __slots__ = ("w", "b", "activation", "fused", "_wb")
+
+    def __init__(self, nin: int, nonlin: bool = True, activation: str = "relu", fused: bool = True) -> None:
+        _check_size(nin, "Neuron nin")
+        self.w = [Var(random.uniform(-1, 1), req_grad=True) for _ in range(nin)]
+        self.b = Var(0.0, req_grad=True)
+        self.activation = _check_activation(activation) if nonlin else "linear"
+        self.fused = fused
+        # the Dot node's weight half: bias first (it multiplies the constant 1)
+        self._wb = (self.b, *self.w)
+
+    @property
+    def nin(self) -> int:
+        return len(self.w)
+
+    def __call__(self, x: Input | Sequence[Input]) -> Var:
+        return self._forward(_as_inputs(x, len(self.w), "Neuron"))
+
+    def _forward(self, x: Sequence[Input]) -> Var:
+        """``__call__`` after the inputs were checked (a Layer checks once for all its neurons)."""
+        if self.fused:
+            act = regrad.dot(self._wb, (_ONE, *x))
+        else:  # the seed's graph: b + w_1*x_1 + w_2*x_2 + ...
+            act = self.b
+            for wi, xi in zip(self.w, x):
+                act = act + wi * xi
+        return _apply_activation(act, self.activation)
+
+    def predict(self, x: Sequence[float]) -> float:
+        """The output for plain-float inputs, without building a graph (fast)."""
+        total = self.b.val
+        for wi, xi in zip(self.w, x):
+            total += wi.val * xi
+        return _activation_value(total, self.activation)
+
+    def _named_tensors(self) -> Iterator[tuple[str, Var | list[Var]]]:
+        yield "w", self.w
+        yield "b", self.b
+
+    def __repr__(self) -> str:
+        return f"Neuron({len(self.w)}, activation={self.activation!r})"
+
+
+class Layer(Module):
+    """``nout`` neurons reading the same ``nin`` inputs; one output gives a Var, more a list."""
+
+    __slots__ = ("neurons",)
+
+    def __init__(
+        self, nin: int, nout: int, nonlin: bool = True, activation: str = "relu", fused: bool = True
+    ) -> None:
+        _check_size(nin, "Layer nin")
+        _check_size(nout, "Layer nout")
+        self.neurons = [Neuron(nin, nonlin=nonlin, activation=activation, fused=fused) for _ in range(nout)]
+
+    @property
+    def nin(self) -> int:
+        return self.neurons[0].nin
+
+    @property
+    def nout(self) -> int:
+        return len(self.neurons)
+
+    @property
+    def activation(self) -> str:
+        return self.neurons[0].activation
+
+    def __call__(self, x: Input | Sequence[Input]) -> Var | list[Var]:
+        x = _as_inputs(x, self.nin, "Layer")
+        out = [n._forward(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def predict(self, x: Sequence[float]) -> list[float]:
+        """Outputs for plain-float inputs, without building a graph."""
+        return [n.predict(x) for n in self.neurons]
+
+    def _named_tensors(self) -> Iterator[tuple[str, Var | list[Var]]]:
+        for i, n in enumerate(self.neurons):
+            for name, tensor in n._named_tensors():
+                yield f"neurons.{i}.{name}", tensor
+
+    def __repr__(self) -> str:
+        return f"Layer({self.nin} -> {self.nout}, activation={self.activation!r})"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: ``MLP(2, [16, 16, 1])`` is 2 inputs, two hidden layers, one output.
+
+    Hidden layers apply ``activation``; the last layer is linear (its outputs
+    are scores or logits, for the loss to interpret). With one output the
+    model returns a Var, otherwise a list of Vars.
+    """
+
+    __slots__ = ("layers", "nin", "nouts", "activation", "fused")
+
+    def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", fused: bool = True) -> None:
+        _check_size(nin, "MLP nin")
+        if isinstance(nouts, (int, str)) or not nouts:
+            raise ValueError(f"MLP nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        nouts = [_check_size(n, "MLP layer size") for n in nouts]
+        _check_activation(activation)
+        sizes = [nin, *nouts]
+        last = len(nouts) - 1
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], nonlin=i != last, activation=activation, fused=fused)
+            for i in range(len(nouts))
+        ]
+        self.nin = nin
+        self.nouts = nouts
+        self.activation = activation
+        self.fused = fused
+
+    def __call__(self, x: Input | Sequence[Input]) -> Var | list[Var]:
+        out: Any = _as_inputs(x, self.nin, "MLP")
+        for layer in self.layers:
+            if isinstance(out, Var):  # a one-neuron hidden layer fed the next one
+                out = (out,)
+            out = layer(out)
+        return out
+
+    def predict(self, x: Sequence[float]) -> float | list[float]:
+        """The model's output for plain floats, computed without any Var (fast, for plots).
+
+        The same arithmetic in the same order as ``__call__``, so the values
+        match; use it to evaluate many points, never to train.
+        """
+        out = [float(v) for v in _as_inputs(x, self.nin, "MLP")]
+        for layer in self.layers:
+            out = layer.predict(out)
+        return out[0] if len(out) == 1 else out
+
+    def config(self) -> dict[str, Any]:
+        """What is needed to rebuild this architecture: ``MLP(**model.config())``."""
+        return {"nin": self.nin, "nouts": list(self.nouts), "activation": self.activation}
+
+    def _named_tensors(self) -> Iterator[tuple[str, Var | list[Var]]]:
+        for i, layer in enumerate(self.layers):
+            for name, tensor in layer._named_tensors():
+                yield f"layers.{i}.{name}", tensor
+
+    def __repr__(self) -> str:
+        sizes = " -> ".join(str(n) for n in [self.nin, *self.nouts])
+        n = sum(1 for _ in self.named_parameters())
+        fused = "" if self.fused else ", fused=False"
+        return f"MLP({sizes}, activation={self.activation!r}{fused}; {n} parameters)"
+
+
+# --------------------------------------------------------------- files
+
+_FORMAT = "regrad-nn/mlp"
+
+
+def save_model(model: MLP, path: str | Path, **extra: Any) -> Path:
+    """Write ``model`` as JSON (architecture + ``state_dict`` + any ``extra`` fields)."""
+    doc = {"format": _FORMAT, "config": model.config(), "state": model.state_dict(), **extra}
+    path = Path(path)
+    path.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def load_model(path: str | Path, fused: bool = True) -> MLP:
+    """Rebuild an MLP written by ``save_model`` (the ``random`` module is left untouched)."""
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
+        raise ValueError(f"{path} is not a regrad-nn model file (no \"format\": \"{_FORMAT}\")")
+    state = random.getstate()  # building an MLP draws weights; keep the caller's stream
+    try:
+        model = MLP(**doc["config"], fused=fused)
+    finally:
+        random.setstate(state)
+    model.load_state_dict(doc["state"])
+    return model

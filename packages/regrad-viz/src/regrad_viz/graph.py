@@ -1,0 +1,197 @@
+"""From a root Var to a plain list of nodes and edges: the graph a drawing shows.
+
+Everything after this module (layout, SVG, HTML, exports) works on the
+``Graph`` built here and never touches a Var again, so drawing cannot change
+the user's graph. The walk is iterative (an explicit stack), so a graph
+thousands of nodes deep draws without RecursionError.
+
+Node ids are ``n0, n1, ...`` in the order a depth-first walk from the root
+first meets each Var (inputs in ``src`` order). The same graph therefore gets
+the same ids every time, which keeps the output files deterministic.
+
+The backward trace (``regrad.backward_steps``) is recorded here too: it gives
+each node's adjoint dL/d(node) and, for the stepper, what each step sends
+along each input edge. ``backward_steps`` stores no ``.grad`` and frees
+nothing, so this stays side-effect free.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import regrad
+from regrad.engine import is_freed
+
+#: the default ``max_nodes`` of ``draw``
+DEFAULT_MAX_NODES = 10_000
+
+LEAF, CONST, OP = "leaf", "const", "op"
+
+
+class GraphError(ValueError):
+    """A graph that cannot be drawn (freed by backward, or too large)."""
+
+
+class Node:
+    """One Var of the graph, as the drawing sees it (no reference back to the Var)."""
+
+    __slots__ = ("id", "kind", "op_name", "op_args", "label", "value", "grad", "adjoint")
+
+    def __init__(self, id: str, kind: str, op_name: str | None, op_args: dict[str, Any],
+                 label: str | None, value: float, grad: float | None) -> None:
+        self.id = id
+        #: ``"leaf"`` (user Var with req_grad), ``"const"`` (number or no-grad Var) or ``"op"``
+        self.kind = kind
+        self.op_name = op_name
+        self.op_args = op_args
+        self.label = label
+        self.value = value
+        #: the Var's own ``.grad`` (leaves after the user's backward), else None
+        self.grad = grad
+        #: dL/d(node) from the backward trace, None if no gradient reaches it
+        self.adjoint: float | None = None
+
+    @property
+    def title(self) -> str:
+        """The first line of the node's box: op name, user name, or Var/const."""
+        if self.kind == OP:
+            if self.label is not None:
+                return f"{self.label} = {self.op_name}"
+            return self.op_name or "Op"
+        if self.label is not None:
+            return self.label
+        return "Var" if self.kind == LEAF else "const"
+
+
+class Edge:
+    """Data flowing from input ``src`` into the op node ``dst`` (slot ``slot`` of its ``src``)."""
+
+    __slots__ = ("src", "dst", "slot")
+
+    def __init__(self, src: int, dst: int, slot: int) -> None:
+        self.src = src
+        self.dst = dst
+        self.slot = slot
+
+
+class Step:
+    """One step of the backward pass, by node index (see ``regrad.BackwardStep``).
+
+    ``sends[k]`` is (edge index, local derivative d(node)/d(input), value sent
+    = grad * local derivative, whether a gradient flows into that input).
+    """
+
+    __slots__ = ("node", "grad", "sends")
+
+    def __init__(self, node: int, grad: float, sends: list[tuple[int, float | None, float, bool]]) -> None:
+        self.node = node
+        self.grad = grad
+        self.sends = sends
+
+
+class Graph:
+    """Nodes (root first), edges, and the backward trace of one drawing."""
+
+    __slots__ = ("nodes", "edges", "steps", "root")
+
+    def __init__(self, nodes: list[Node], edges: list[Edge], steps: list[Step]) -> None:
+        self.nodes = nodes
+        self.edges = edges
+        self.steps = steps
+        self.root = 0
+
+
+def _freed_error(var: regrad.Var) -> GraphError:
+    return GraphError(
+        f"cannot draw: the graph through {var.name} was freed by backward(). "
+        "Draw it before calling backward(), or call backward(retain_graph=True) "
+        "so the graph is kept (drawing never changes it)."
+    )
+
+
+def _too_large_error(max_nodes: int) -> GraphError:
+    return GraphError(
+        f"cannot draw: the graph has more than max_nodes={max_nodes} nodes. "
+        "Draw a subgraph instead: pass an intermediate Var as the root (for example "
+        "one neuron's output, or the loss of a single sample), or raise max_nodes "
+        "if you really want a drawing this large."
+    )
+
+
+def collect_graph(root: regrad.Var, max_nodes: int = DEFAULT_MAX_NODES, trace: bool = True) -> Graph:
+    """Walk ``root``'s graph (iteratively) into a ``Graph``; record the backward trace.
+
+    Raises ``GraphError`` if backward already freed the graph or if it has more
+    than ``max_nodes`` nodes, and ``TypeError`` if ``root`` is not a Var.
+    """
+    if not isinstance(root, regrad.Var):
+        raise TypeError(f"draw() needs a regrad.Var as root, got {type(root).__name__}")
+    if not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1:
+        raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
+    index: dict[int, int] = {}  # id(var) -> node index
+    vars_: list[regrad.Var] = []
+    stack = [root]
+    while stack:
+        var = stack.pop()
+        if id(var) in index:
+            continue
+        if is_freed(var):
+            raise _freed_error(var)
+        if len(vars_) >= max_nodes:
+            raise _too_large_error(max_nodes)
+        index[id(var)] = len(vars_)
+        vars_.append(var)
+        if var.src is not None:
+            stack.extend(reversed(var.src))  # first input is visited first
+
+    nodes = []
+    edges = []
+    for i, var in enumerate(vars_):
+        op = var.op
+        if op is not None:
+            kind, op_name, op_args = OP, op.name, dict(op.args)
+        else:
+            kind = LEAF if var.req_grad else CONST
+            op_name, op_args = None, {}
+        nodes.append(Node(f"n{i}", kind, op_name, op_args, var.label, var.val, var.grad))
+        if var.src is not None:
+            for slot, parent in enumerate(var.src):
+                edges.append(Edge(index[id(parent)], i, slot))
+
+    steps = _trace(root, vars_, index, edges, nodes) if trace else []
+    return Graph(nodes, edges, steps)
+
+
+def _trace(root: regrad.Var, vars_: list[regrad.Var], index: dict[int, int],
+           edges: list[Edge], nodes: list[Node]) -> list[Step]:
+    """The backward pass as ``Step``s, plus each node's adjoint (no side effects)."""
+    if not root.req_grad:
+        return []  # no gradient flows: nothing to step through
+    edge_of: dict[tuple[int, int], int] = {(e.dst, e.slot): k for k, e in enumerate(edges)}
+    steps = []
+    for step in regrad.backward_steps(root):
+        i = index[id(step.node)]
+        nodes[i].adjoint = step.grad
+        sends = []
+        if step.input_grads:
+            local = _local_derivatives(step.node, len(step.input_grads))
+            for slot, (parent, sent) in enumerate(zip(step.node.src, step.input_grads)):
+                d = local[slot] if local is not None else None
+                sends.append((edge_of[(i, slot)], d, float(sent), bool(parent.req_grad)))
+        steps.append(Step(i, float(step.grad), sends))
+    return steps
+
+
+def _local_derivatives(var: regrad.Var, n: int) -> list[float] | None:
+    """d(var)/d(input) for each input: the op's backward applied to grad = 1.
+
+    An op's backward computes grad * d(out)/d(input) (linear in grad), so with
+    grad = 1 it returns the local derivatives themselves. Ops are pure
+    functions of their saved context, so calling it again changes nothing.
+    """
+    try:
+        local = var.op.backward(1.0)  # type: ignore[union-attr]
+        values = [float(x) for x in local]
+    except Exception:  # a user-defined op we cannot ask twice: show only what was sent
+        return None
+    return values if len(values) == n else None
