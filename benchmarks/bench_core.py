@@ -75,7 +75,7 @@ def memory_one(name: str, n_nodes: int) -> tuple[float, int]:
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    root, leaves = build(LIBRARIES[name], n_nodes)
+    root, _ = build(LIBRARIES[name], n_nodes)
     after = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
     ops = count_op_nodes(name, root)
@@ -114,8 +114,10 @@ def main() -> None:
         ("bytes per op node", f"{r['bytes']:.0f}", f"{m['bytes']:.0f}", f"{m['bytes'] / r['bytes']:.1f}×"),
     ]
     if args.markdown:
-        print(f"Measured {date.today().isoformat()} on {machine} ({platform.node() or 'unknown host'}, "
-              f"{len(__import__('os').sched_getaffinity(0))} cores), best of {args.rounds} rounds.\n")
+        print(
+            f"Measured {date.today().isoformat()} on {machine} ({platform.node() or 'unknown host'}, "
+            f"{len(__import__('os').sched_getaffinity(0))} cores), best of {args.rounds} rounds.\n"
+        )
         print("| | regrad | micrograd 0.1.0 | micrograd / regrad |")
         print("|---|---:|---:|---:|")
         for row in rows:
@@ -126,8 +128,10 @@ def main() -> None:
             print(f"{label:22}{a:>12}{b:>12}{ratio:>10}")
     speedup = m["total"] / r["total"]
     verdict = "meets" if speedup >= 3 and r["bytes"] <= 250 else "MISSES"
-    print(f"\nTarget ≥ 3× faster per node and ≤ 250 bytes per op node: {verdict} "
-          f"({speedup:.1f}×, {r['bytes']:.0f} bytes).")
+    print(
+        f"\nTarget ≥ 3× faster per node and ≤ 250 bytes per op node: {verdict} "
+        f"({speedup:.1f}×, {r['bytes']:.0f} bytes)."
+    )
 
 
 if __name__ == "__main__":

@@ -153,7 +153,7 @@ def test_custom_op_returning_the_wrong_number_of_grads_is_reported() -> None:
             return (grad,)
 
     z = regrad.apply(Broken, Var(1.0, req_grad=True), 2.0)
-    with pytest.raises(RuntimeError, match="Broken.backward returned 1 gradients for 2 inputs"):
+    with pytest.raises(RuntimeError, match=r"Broken\.backward returned 1 gradients for 2 inputs"):
         z.backward()
 
 

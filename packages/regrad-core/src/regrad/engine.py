@@ -16,7 +16,8 @@ deep needs no recursion. The engine knows nothing of individual ops: it calls
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, NamedTuple, Tuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from .var import Var
@@ -80,23 +81,17 @@ class BackwardStep(NamedTuple):
     input_grads: tuple[float, ...]
 
 
-StepCallback = Callable[["Var", float, Tuple[float, ...]], None]
+StepCallback = Callable[["Var", float, tuple[float, ...]], None]
 
 
-def _sweep(root: Var, grad: object, on_step: StepCallback | None = None) -> list[tuple[Var, float]]:
-    """The chain rule, node by node from ``root``; returns (leaf, dL/d(leaf)) pairs.
+def _sweep(order: list[Var], grad: object, on_step: StepCallback | None = None) -> list[tuple[Var, float]]:
+    """The chain rule, node by node in ``order``; returns (leaf, dL/d(leaf)) pairs.
 
     ``adjoint`` holds dL/d(node) for the nodes that have received some but
     not yet passed theirs on; an entry is removed the moment its node runs,
     so no intermediate gradient outlives the sweep.
     """
-    if not root.req_grad:
-        raise RuntimeError(
-            f"backward on {root.name}, which does not require grad: it depends on no Var "
-            "made with req_grad=True (or it was computed under no_grad())"
-        )
-    order = topological_order(root)
-    adjoint = {root: 1.0 if grad is None else _seed(grad)}
+    adjoint = {order[0]: 1.0 if grad is None else _seed(grad)}
     leaves = []
     for node in order:
         g = adjoint.pop(node)  # every consumer has contributed by now
@@ -120,6 +115,15 @@ def _sweep(root: Var, grad: object, on_step: StepCallback | None = None) -> list
     return leaves
 
 
+def _order_from(root: Var) -> list[Var]:
+    if not root.req_grad:
+        raise RuntimeError(
+            f"backward on {root.name}, which does not require grad: it depends on no Var "
+            "made with req_grad=True (or it was computed under no_grad())"
+        )
+    return topological_order(root)
+
+
 def backward_steps(root: Var, grad: float | None = None) -> list[BackwardStep]:
     """The backward pass from ``root`` as a list of steps, in the engine's order.
 
@@ -128,7 +132,7 @@ def backward_steps(root: Var, grad: float | None = None) -> list[BackwardStep]:
     watch the chain rule run on any graph.
     """
     steps: list[BackwardStep] = []
-    _sweep(root, grad, lambda node, g, input_grads: steps.append(BackwardStep(node, g, input_grads)))
+    _sweep(_order_from(root), grad, lambda node, g, input_grads: steps.append(BackwardStep(node, g, input_grads)))
     return steps
 
 
@@ -139,21 +143,13 @@ def backward(root: Var, grad: float | None = None, retain_graph: bool = False) -
     the intermediate nodes and their saved context can then be reclaimed, and
     a second backward through them raises RuntimeError.
     """
-    for leaf, g in _sweep(root, grad):
+    order = _order_from(root)
+    for leaf, g in _sweep(order, grad):
         leaf.grad = g if leaf.grad is None else leaf.grad + g
     if not retain_graph:
-        _release(root)
-
-
-def _release(root: Var) -> None:
-    """Cut ``src`` of every op node reachable from ``root`` (the graph is freed)."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        src = node.src
-        if src is not None:
-            node.src = None
-            stack.extend(src)
+        for node in order:
+            if node.op is not None:
+                node.src = None  # freed: is_freed(node) is now True
 
 
 def _seed(grad: object) -> float:

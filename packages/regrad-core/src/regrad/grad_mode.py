@@ -7,8 +7,8 @@ evaluation, finite differences and optimiser updates avoid growing a graph.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 class _GradMode:

@@ -7,7 +7,7 @@ df/dx_i with an error of order eps**2. If backward disagrees beyond
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from .grad_mode import no_grad
 from .var import Number, Var, _real_value
@@ -54,7 +54,9 @@ def gradcheck(
         plus[i], minus[i] = v + eps, v - eps
         numerical = (f(plus) - f(minus)) / (2 * eps)
         if not abs(analytical[i] - numerical) <= atol + rtol * abs(numerical):
-            problems.append(f"input {i} (value {v!r}): backward gave {analytical[i]!r}, finite differences {numerical!r}")
+            problems.append(
+                f"input {i} (value {v!r}): backward gave {analytical[i]!r}, finite differences {numerical!r}"
+            )
     if problems and raise_exception:
         raise GradcheckError("gradients disagree:\n  " + "\n  ".join(problems))
     return not problems

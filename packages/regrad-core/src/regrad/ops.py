@@ -34,7 +34,8 @@ class Op:
     #: names of constructor arguments that are part of the op (shown in drawings)
     arg_names: tuple[str, ...] = ()
 
-    def forward(self, *inputs: float) -> float:
+    # (*inputs: Any, **_: Any) lets each subclass name its own inputs: forward(self, x, y)
+    def forward(self, *inputs: Any, **_: Any) -> float:
         """Output value from the input values; save what backward needs."""
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
@@ -102,7 +103,7 @@ class Mul(Op):
 class Div(Op):
     """z = x / y;  dz/dx = 1/y, dz/dy = -x/y**2 = -z/y."""
 
-    __slots__ = ("y", "out")
+    __slots__ = ("out", "y")
 
     def forward(self, x: float, y: float) -> float:
         if y == 0:
@@ -156,7 +157,7 @@ class Pow(Op):
         if x == 0 and p < 0:
             raise ZeroDivisionError(f"Pow: 0 ** {p!r} divides by zero")
         self.x = x
-        return x**p
+        return float(x**p)  # real by the checks above
 
     def backward(self, grad: float) -> tuple[float]:
         p, x = self.power, self.x
@@ -182,7 +183,7 @@ class VarPow(Op):
         if a == 0 and b < 0:
             raise ZeroDivisionError(f"VarPow: 0 ** {b!r} divides by zero")
         self.a, self.b = a, b
-        self.out = a**b
+        self.out = float(a**b)  # real by the checks above
         return self.out
 
     def backward(self, grad: float) -> tuple[float, float]:
@@ -346,7 +347,7 @@ class Sum(Op):
 
     def forward(self, *xs: float) -> float:
         self.n = len(xs)
-        return sum(xs)
+        return float(sum(xs))
 
     def backward(self, grad: float) -> tuple[float, ...]:
         return (grad,) * self.n
@@ -364,11 +365,10 @@ class Dot(Op):
     def forward(self, *inputs: float) -> float:
         n = len(inputs) // 2
         self.inputs = inputs
-        return sum(map(operator.mul, inputs[:n], inputs[n:]))
+        return float(sum(map(operator.mul, inputs[:n], inputs[n:])))
 
     def backward(self, grad: float) -> tuple[float, ...]:
         inputs = self.inputs
         n = len(inputs) // 2
         # grads for the weights are grad * x_i, for the xs grad * w_i
         return tuple([grad * v for v in inputs[n:]] + [grad * v for v in inputs[:n]])
-

@@ -22,12 +22,13 @@ accepted too and follow IEEE arithmetic, as in PyTorch.
 from __future__ import annotations
 
 import numbers
-from typing import Iterable, Union
+from collections.abc import Iterable
+from typing import Union
 
 from . import ops
 from .grad_mode import _GradMode
 
-Number = Union[int, float]
+Number = int | float
 Operand = Union["Var", int, float]
 
 
@@ -48,7 +49,7 @@ class Var:
     whose gradient ``backward`` computes; ``name`` labels it in drawings.
     """
 
-    __slots__ = ("val", "grad", "req_grad", "op", "src", "label")
+    __slots__ = ("grad", "label", "op", "req_grad", "src", "val")
 
     val: float
     grad: float | None
@@ -249,7 +250,7 @@ def _apply2(op: ops.Op, a: Operand, b: Operand) -> Var:
         a = _as_var(a)
     if type(b) is not Var:
         b = _as_var(b)
-    return _node(op.forward(a.val, b.val), op, (a, b), a.req_grad or b.req_grad)  # type: ignore[union-attr]
+    return _node(op.forward(a.val, b.val), op, (a, b), a.req_grad or b.req_grad)
 
 
 def _apply(op: ops.Op, *inputs: Operand) -> Var:
@@ -275,7 +276,7 @@ def apply(op_type: type[ops.Op], *inputs: Operand, **args: object) -> Var:
     return out
 
 
-def sum(terms: Iterable[Operand]) -> Var:  # noqa: A001 - mirrors the builtin on purpose
+def sum(terms: Iterable[Operand]) -> Var:
     """x_1 + ... + x_n as one ``Sum`` node (numbers allowed)."""
     terms = tuple(terms)
     if not terms:
