@@ -30,7 +30,7 @@ def softplus(x: Var) -> Var:
 x = Var(0.5, req_grad=True, name="x")
 y = softplus(x * 3) + x
 print(y)
-y.backward(retain_graph=True)
+y.backward()
 print(f"dy/dx = {x.grad:.6f}")
 print("expected", 3 * (1 / (1 + math.exp(-1.5))) + 1)
 # --8<-- [end:use]
@@ -40,3 +40,24 @@ for point in (0.5, -3.0, 20.0):
     print(point, regrad.gradcheck(lambda x: softplus(x * 3) + x, [point]))
 print(softplus(Var(-800.0)).val, softplus(Var(800.0)).val)  # no overflow at the extremes
 # --8<-- [end:check]
+
+# --8<-- [start:args]
+class Scale(Op):
+    """z = k * x for a fixed number k;  dz/dx = k."""
+
+    __slots__ = ("k",)
+    arg_names = ("k",)  # shown in drawings and in repr
+
+    def __init__(self, k: float) -> None:
+        self.k = k
+
+    def forward(self, x: float) -> float:
+        return self.k * x
+
+    def backward(self, grad: float) -> tuple[float]:
+        return (grad * self.k,)
+
+
+y = regrad.apply(Scale, x, k=2.5)
+print(y)
+# --8<-- [end:args]

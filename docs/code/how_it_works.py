@@ -1,4 +1,5 @@
 # --8<-- [start:forward]
+import regrad
 from regrad import Var
 
 x = Var(2.0, req_grad=True, name="x")
@@ -13,16 +14,15 @@ print(v.op, v.src)
 # --8<-- [end:forward]
 
 # --8<-- [start:order]
-import regrad
-
 for node in regrad.topological_order(L):
     print(f"{node.name:>4}  val={node.val:g}")
 # --8<-- [end:order]
 
 # --8<-- [start:steps]
 for step in regrad.backward_steps(L):
-    inputs = ", ".join(f"{p.name}: {g:g}" for p, g in zip(step.node.src or (), step.input_grads))
-    print(f"{step.node.name:>4} receives dL/d{step.node.name} = {step.grad:g}   sends  {inputs or '(a leaf: keeps it)'}")
+    node = step.node
+    sent = ", ".join(f"{p.name}: {g:g}" for p, g in zip(node.src or (), step.input_grads))
+    print(f"{node.name:>3} receives {step.grad:>3g}, sends {sent or 'nothing (a leaf)'}")
 # --8<-- [end:steps]
 
 # --8<-- [start:backward]

@@ -1,2 +1,54 @@
-"""regrad-nn: neural networks on regrad (filled by the nn issue)."""
+"""regrad-nn: neural networks on regrad, for learning how they train.
+
+>>> import random
+>>> from regrad_nn import MLP
+>>> random.seed(0)
+>>> model = MLP(2, [3, 1])          # 2 inputs, a hidden layer of 3, one output
+>>> len(model.parameters())
+13
+>>> y = model([0.5, 0.25])          # one output: a Var, not a list
+>>> y.backward()                    # fills .grad of every weight and bias
+
+* ``module``: ``Module``, ``Neuron``, ``Layer``, ``MLP`` (and ``save_model`` / ``load_model``);
+* ``losses``: ``hinge_loss``, ``mse_loss``, ``bce_with_logits_loss``, ``l2_penalty``, ``accuracy``;
+* ``optim``: ``SGD`` (with momentum), ``Adam``, ``linear_decay`` / ``LinearDecay``;
+* ``data``: ``make_moons`` (needs the ``moons`` extra: scikit-learn);
+* ``moons``: ``train_moons`` (returns a ``MoonsResult``), used by ``regrad-nn moons``;
+* ``plot``: ``plot_decision_boundary`` (matplotlib, imported only when called).
+"""
+
+from .data import EXTRA_INSTALL, MissingExtraError, make_moons
+from .losses import BCEWithLogits, accuracy, bce_with_logits_loss, hinge_loss, l2_penalty, mse_loss
+from .module import MLP, DotActivation, Layer, Module, Neuron, load_model, save_model
+from .moons import MoonsResult, train_moons
+from .optim import SGD, Adam, LinearDecay, Optimizer, linear_decay
+from .plot import plot_decision_boundary
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "EXTRA_INSTALL",
+    "MLP",
+    "SGD",
+    "Adam",
+    "BCEWithLogits",
+    "DotActivation",
+    "Layer",
+    "LinearDecay",
+    "MissingExtraError",
+    "Module",
+    "MoonsResult",
+    "Neuron",
+    "Optimizer",
+    "accuracy",
+    "bce_with_logits_loss",
+    "hinge_loss",
+    "l2_penalty",
+    "linear_decay",
+    "load_model",
+    "make_moons",
+    "mse_loss",
+    "plot_decision_boundary",
+    "save_model",
+    "train_moons",
+]

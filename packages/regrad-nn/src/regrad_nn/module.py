@@ -6,13 +6,19 @@ builds a graph whose ``backward`` fills their ``.grad``.
 
 Two ways to build that graph, same numbers:
 
-* ``fused=True`` (the default, fast): the weighted sum is **one** ``Dot`` node.
-  The bias rides along as the weight of a constant input 1, placed first, so
-  ``Dot((b, w_1..w_n), (1, x_1..x_n))`` adds ``b + w_1 x_1 + ...`` in exactly
-  the order the elementwise graph (and micrograd) does. A neuron is then two
-  nodes (Dot, activation) instead of 2n + 1.
+* ``fused=True`` (the default, fast): a neuron is **one** node. Its op,
+  ``DotActivation``, is the core's n-ary ``Dot`` with the activation applied
+  to its output. The bias rides along as the weight of a constant input 1,
+  placed first, so ``Dot((b, w_1..w_n), (1, x_1..x_n))`` adds
+  ``b + w_1 x_1 + ...`` in exactly the order the elementwise graph (and
+  micrograd) does. A linear neuron (the last layer) is a plain ``Dot`` node.
 * ``fused=False`` (for teaching and drawing): the seed's graph, one ``Mul``
-  per weight and a chain of ``Add`` nodes starting from the bias.
+  per weight, a chain of ``Add`` nodes starting from the bias, then the
+  activation's own node: 2n + 1 nodes per neuron.
+
+Fewer nodes is where the speed comes from: every node costs an object, an op,
+a visit in the topological sort and a step of the backward sweep, whatever
+it computes.
 
 Weights start uniform in [-1, 1] from Python's global ``random`` module and
 biases at 0, drawn in the same order as micrograd's ``nn.MLP``: seed
@@ -25,15 +31,17 @@ import json
 import math
 import numbers
 import random
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Sequence, Union
+from typing import Any
 
 import regrad
 from regrad import Var
+from regrad.ops import Dot
 
-Input = Union[Var, float, int]
+Input = Var | float | int
 #: what ``state_dict`` holds: a number per scalar parameter, a list per vector
-StateValue = Union[float, list]
+StateValue = float | list
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 
@@ -42,14 +50,40 @@ ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 _ONE = Var(1.0)
 
 
-def _apply_activation(v: Var, activation: str) -> Var:
-    if activation == "relu":
-        return v.relu()
-    if activation == "tanh":
-        return v.tanh()
-    if activation == "sigmoid":
-        return v.sigmoid()
-    return v  # linear
+# activation name -> the Var method that applies it (None: linear, no node)
+_ACTIVATION_METHODS = {"relu": Var.relu, "tanh": Var.tanh, "sigmoid": Var.sigmoid, "linear": None}
+
+
+class DotActivation(Dot):
+    """z = act(w_1 x_1 + ... + w_n x_n): a whole neuron as one op (inputs ordered as for ``Dot``).
+
+    The chain rule inside one node: dz/dw_i = act'(s) x_i and dz/dx_i = act'(s) w_i,
+    where s is the weighted sum. So backward scales the incoming gradient by
+    the activation's slope, saved by forward, and hands it to ``Dot.backward``.
+
+    relu: act'(s) = 1 if s > 0 else 0;  tanh: 1 - z**2;  sigmoid: z (1 - z).
+    """
+
+    __slots__ = ("activation", "slope")
+    arg_names = ("activation",)
+
+    def __init__(self, activation: str) -> None:
+        self.activation = activation
+
+    def forward(self, *inputs: float) -> float:
+        s = super().forward(*inputs)
+        activation = self.activation
+        if activation == "relu":
+            self.slope = 1.0 if s > 0 else 0.0
+            return s if s > 0 else 0.0
+        z = _activation_value(s, activation)
+        self.slope = 1.0 - z * z if activation == "tanh" else z * (1.0 - z)
+        return z
+
+    def backward(self, grad: float) -> tuple[float, ...]:
+        if self.slope == 0.0:  # a relu that is off: no gradient passes (as the Relu op does)
+            return (0.0,) * len(self.inputs)
+        return super().backward(grad * self.slope)
 
 
 def _activation_value(x: float, activation: str) -> float:
@@ -177,13 +211,15 @@ def _state_number(value: object, name: str) -> float:
 class Neuron(Module):
     """``act(b + w . x)``: ``nin`` weights, one bias, an activation (``nonlin=False``: none)."""
 
-    __slots__ = ("w", "b", "activation", "fused", "_wb")
+    __slots__ = ("_act", "_wb", "activation", "b", "fused", "w")
 
     def __init__(self, nin: int, nonlin: bool = True, activation: str = "relu", fused: bool = True) -> None:
         _check_size(nin, "Neuron nin")
-        self.w = [Var(random.uniform(-1, 1), req_grad=True) for _ in range(nin)]
-        self.b = Var(0.0, req_grad=True)
+        # labels w0, w1, ..., b name the parameters in drawings
+        self.w = [Var(random.uniform(-1, 1), req_grad=True, name=f"w{i}") for i in range(nin)]
+        self.b = Var(0.0, req_grad=True, name="b")
         self.activation = _check_activation(activation) if nonlin else "linear"
+        self._act = _ACTIVATION_METHODS[self.activation]
         self.fused = fused
         # the Dot node's weight half: bias first (it multiplies the constant 1)
         self._wb = (self.b, *self.w)
@@ -195,15 +231,21 @@ class Neuron(Module):
     def __call__(self, x: Input | Sequence[Input]) -> Var:
         return self._forward(_as_inputs(x, len(self.w), "Neuron"))
 
-    def _forward(self, x: Sequence[Input]) -> Var:
-        """``__call__`` after the inputs were checked (a Layer checks once for all its neurons)."""
+    def _forward(self, x: Sequence[Input], one_x: tuple[Input, ...] | None = None) -> Var:
+        """``__call__`` after the inputs were checked (a Layer checks once for all its neurons).
+
+        ``one_x`` is ``(1, *x)``, which a Layer builds once for all its neurons.
+        """
         if self.fused:
-            act = regrad.dot(self._wb, (_ONE, *x))
-        else:  # the seed's graph: b + w_1*x_1 + w_2*x_2 + ...
-            act = self.b
-            for wi, xi in zip(self.w, x):
-                act = act + wi * xi
-        return _apply_activation(act, self.activation)
+            if one_x is None:
+                one_x = (_ONE, *x)
+            if self._act is None:  # linear: the weighted sum is the output
+                return regrad.dot(self._wb, one_x)
+            return regrad.apply(DotActivation, *self._wb, *one_x, activation=self.activation)
+        act = self.b  # the seed's graph: b + w_1*x_1 + w_2*x_2 + ..., then the activation
+        for wi, xi in zip(self.w, x):
+            act = act + wi * xi
+        return act if self._act is None else self._act(act)
 
     def predict(self, x: Sequence[float]) -> float:
         """The output for plain-float inputs, without building a graph (fast)."""
@@ -225,9 +267,7 @@ class Layer(Module):
 
     __slots__ = ("neurons",)
 
-    def __init__(
-        self, nin: int, nout: int, nonlin: bool = True, activation: str = "relu", fused: bool = True
-    ) -> None:
+    def __init__(self, nin: int, nout: int, nonlin: bool = True, activation: str = "relu", fused: bool = True) -> None:
         _check_size(nin, "Layer nin")
         _check_size(nout, "Layer nout")
         self.neurons = [Neuron(nin, nonlin=nonlin, activation=activation, fused=fused) for _ in range(nout)]
@@ -246,7 +286,8 @@ class Layer(Module):
 
     def __call__(self, x: Input | Sequence[Input]) -> Var | list[Var]:
         x = _as_inputs(x, self.nin, "Layer")
-        out = [n._forward(x) for n in self.neurons]
+        one_x = (_ONE, *x)
+        out = [n._forward(x, one_x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
     def predict(self, x: Sequence[float]) -> list[float]:
@@ -270,7 +311,7 @@ class MLP(Module):
     model returns a Var, otherwise a list of Vars.
     """
 
-    __slots__ = ("layers", "nin", "nouts", "activation", "fused")
+    __slots__ = ("activation", "fused", "layers", "nin", "nouts")
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", fused: bool = True) -> None:
         _check_size(nin, "MLP nin")
@@ -290,7 +331,8 @@ class MLP(Module):
         self.fused = fused
 
     def __call__(self, x: Input | Sequence[Input]) -> Var | list[Var]:
-        out: Any = _as_inputs(x, self.nin, "MLP")
+        # numbers become constant Vars once here, not once per neuron of the first layer
+        out: Any = [v if type(v) is Var else Var(v) for v in _as_inputs(x, self.nin, "MLP")]
         for layer in self.layers:
             if isinstance(out, Var):  # a one-neuron hidden layer fed the next one
                 out = (out,)
@@ -341,7 +383,7 @@ def load_model(path: str | Path, fused: bool = True) -> MLP:
     """Rebuild an MLP written by ``save_model`` (the ``random`` module is left untouched)."""
     doc = json.loads(Path(path).read_text(encoding="utf-8"))
     if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
-        raise ValueError(f"{path} is not a regrad-nn model file (no \"format\": \"{_FORMAT}\")")
+        raise ValueError(f'{path} is not a regrad-nn model file (no "format": "{_FORMAT}")')
     state = random.getstate()  # building an MLP draws weights; keep the caller's stream
     try:
         model = MLP(**doc["config"], fused=fused)

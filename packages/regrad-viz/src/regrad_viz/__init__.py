@@ -1,2 +1,26 @@
-"""regrad-viz: computation-graph drawings for regrad (filled by the viz issue)."""
+"""regrad-viz: self-contained, interactive drawings of regrad computation graphs.
+
+>>> from regrad import Var
+>>> import regrad_viz
+>>> a = Var(-4.0, req_grad=True, name="a")
+>>> y = a + a ** 2
+>>> drawing = regrad_viz.draw(y)
+>>> len(drawing.graph.nodes), len(drawing.graph.edges)
+(3, 3)
+>>> svg_text = drawing.to_svg()          # static SVG
+>>> page = drawing.to_html()             # interactive page (hover, pan/zoom, stepper)
+>>> piece = drawing.to_html(full_page=False)  # a <div> to embed in another page
+
+``regrad_viz.draw_to_html(y, "graph")`` writes ``graph.html`` in one call.
+The modules, in the order a drawing is made: ``graph`` (Vars to nodes and
+edges), ``labels`` (box texts and sizes), ``layout`` (layered layout),
+``svg`` / ``html`` (rendering), ``export`` (DOT, Mermaid), ``drawing`` (the
+public ``draw`` and ``Drawing``).
+"""
+
+from .drawing import Drawing, draw, draw_to_html
+from .graph import DEFAULT_MAX_NODES, GraphError
+
 __version__ = "0.1.0"
+
+__all__ = ["DEFAULT_MAX_NODES", "Drawing", "GraphError", "draw", "draw_to_html"]

@@ -35,7 +35,7 @@ class GraphError(ValueError):
 class Node:
     """One Var of the graph, as the drawing sees it (no reference back to the Var)."""
 
-    __slots__ = ("id", "kind", "op_name", "op_args", "label", "value", "grad", "adjoint")
+    __slots__ = ("adjoint", "grad", "id", "kind", "label", "op_args", "op_name", "value")
 
     def __init__(self, id: str, kind: str, op_name: str | None, op_args: dict[str, Any],
                  label: str | None, value: float, grad: float | None) -> None:
@@ -66,7 +66,7 @@ class Node:
 class Edge:
     """Data flowing from input ``src`` into the op node ``dst`` (slot ``slot`` of its ``src``)."""
 
-    __slots__ = ("src", "dst", "slot")
+    __slots__ = ("dst", "slot", "src")
 
     def __init__(self, src: int, dst: int, slot: int) -> None:
         self.src = src
@@ -81,7 +81,7 @@ class Step:
     = grad * local derivative, whether a gradient flows into that input).
     """
 
-    __slots__ = ("node", "grad", "sends")
+    __slots__ = ("grad", "node", "sends")
 
     def __init__(self, node: int, grad: float, sends: list[tuple[int, float | None, float, bool]]) -> None:
         self.node = node
@@ -92,7 +92,7 @@ class Step:
 class Graph:
     """Nodes (root first), edges, and the backward trace of one drawing."""
 
-    __slots__ = ("nodes", "edges", "steps", "root")
+    __slots__ = ("edges", "nodes", "root", "steps")
 
     def __init__(self, nodes: list[Node], edges: list[Edge], steps: list[Step]) -> None:
         self.nodes = nodes
@@ -175,7 +175,8 @@ def _trace(root: regrad.Var, vars_: list[regrad.Var], index: dict[int, int],
         sends = []
         if step.input_grads:
             local = _local_derivatives(step.node, len(step.input_grads))
-            for slot, (parent, sent) in enumerate(zip(step.node.src, step.input_grads)):
+            src = step.node.src or ()
+            for slot, (parent, sent) in enumerate(zip(src, step.input_grads)):
                 d = local[slot] if local is not None else None
                 sends.append((edge_of[(i, slot)], d, float(sent), bool(parent.req_grad)))
         steps.append(Step(i, float(step.grad), sends))

@@ -1,0 +1,148 @@
+"""The moons trainer: the seed's (and micrograd's demo) training loop, as a reusable function.
+
+``train_moons()`` with its defaults is exactly that loop: 100 points of
+scikit-learn's moons (noise 0.1, seed 1337), ``MLP(2, [16, 16, 1])``, 100
+full-batch SGD steps on the hinge loss + 1e-4 * L2, learning rate going
+linearly from 1.0 to 0.1. The ``regrad-nn moons`` command and the demo call it.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import regrad
+from regrad import Var
+
+from .data import make_moons, require
+from .losses import accuracy, bce_with_logits_loss, hinge_loss, l2_penalty, mse_loss
+from .module import MLP
+from .optim import SGD, Adam, LinearDecay, Optimizer
+from .plot import plot_decision_boundary
+
+__all__ = ["LOSSES", "MoonsResult", "plot_decision_boundary", "train_moons"]
+
+
+def _hinge(scores: list[Var], y: list[float]) -> Var:
+    return hinge_loss(scores, y)
+
+
+def _bce(scores: list[Var], y: list[float]) -> Var:
+    return bce_with_logits_loss(scores, [(1.0 + t) / 2.0 for t in y])  # ±1 labels -> 0/1 targets
+
+
+def _mse(scores: list[Var], y: list[float]) -> Var:
+    return mse_loss(scores, y)
+
+
+#: loss name -> function of (scores, labels in ±1)
+LOSSES: dict[str, Callable[[list[Var], list[float]], Var]] = {"hinge": _hinge, "bce": _bce, "mse": _mse}
+
+
+@dataclass
+class MoonsResult:
+    """What ``train_moons`` returns: the trained model, its data and how training went."""
+
+    model: MLP
+    X: list[list[float]]
+    y: list[float]
+    #: per epoch, the mean training loss and accuracy seen during that epoch (before its updates)
+    losses: list[float] = field(default_factory=list)
+    accuracies: list[float] = field(default_factory=list)
+    #: loss and accuracy of the final model on the whole data set
+    final_loss: float = float("nan")
+    accuracy: float = float("nan")
+    seconds: float = 0.0
+
+
+def train_moons(
+    samples: int = 100,
+    noise: float = 0.1,
+    hidden: Sequence[int] = (16, 16),
+    epochs: int = 100,
+    lr: float = 1.0,
+    batch_size: int | None = None,
+    seed: int = 1337,
+    loss: str = "hinge",
+    alpha: float = 1e-4,
+    optimizer: str = "sgd",
+    momentum: float = 0.0,
+    activation: str = "relu",
+    progress: bool = False,
+    data: tuple[list[list[float]], list[float]] | None = None,
+) -> MoonsResult:
+    """Train an MLP on the moons and return a ``MoonsResult``.
+
+    ``seed`` seeds Python's ``random`` before the model is built (so the
+    weights equal micrograd's for the same seed) and fixes the data and the
+    mini-batch order. ``batch_size=None`` is full batch: one step per epoch.
+    The learning rate decays linearly from ``lr`` to ``lr / 10`` over all
+    steps. ``progress=True`` shows a tqdm bar with loss and accuracy.
+    ``data=(X, y)`` trains on given points (labels ±1) instead of new moons.
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+    if optimizer not in ("sgd", "adam"):
+        raise ValueError(f"unknown optimizer {optimizer!r}; choose sgd or adam")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    X, y = make_moons(samples, noise, seed) if data is None else (list(data[0]), list(data[1]))
+    n = len(X)
+    if batch_size is None or batch_size >= n:
+        batch_size = n
+    elif batch_size < 1:
+        raise ValueError(f"batch_size must be positive, got {batch_size!r}")
+    steps_per_epoch = -(-n // batch_size)
+
+    random.seed(seed)  # the weights, drawn as micrograd draws them
+    model = MLP(2, [*hidden, 1], activation=activation)
+    params = model.parameters()
+    opt: Optimizer = SGD(params, lr=lr, momentum=momentum) if optimizer == "sgd" else Adam(params, lr=lr)
+    schedule = LinearDecay(opt, total_steps=epochs * steps_per_epoch)
+    data_loss = LOSSES[loss]
+    order = list(range(n))
+    shuffler = random.Random(seed)
+
+    epoch_range: Sequence[int] = range(epochs)
+    bar = None
+    if progress:
+        tqdm = require("tqdm", "tqdm", "the progress bar").tqdm
+        epoch_range = bar = tqdm(epoch_range, desc="moons", unit="epoch")
+
+    result = MoonsResult(model=model, X=X, y=y)
+    start = time.perf_counter()
+    for _ in epoch_range:
+        if batch_size < n:
+            shuffler.shuffle(order)
+        epoch_loss, epoch_correct = 0.0, 0.0
+        for first in range(0, n, batch_size):
+            batch = order[first : first + batch_size]
+            xb, yb = [X[i] for i in batch], [y[i] for i in batch]
+            scores = [model(x) for x in xb]
+            total = data_loss(scores, yb)
+            if alpha:
+                total = total + l2_penalty(params, alpha)
+            opt.zero_grad()
+            total.backward()
+            opt.step()
+            schedule.step()
+            epoch_loss += total.val * len(batch)
+            epoch_correct += accuracy(scores, yb) * len(batch)
+        result.losses.append(epoch_loss / n)
+        result.accuracies.append(epoch_correct / n)
+        if bar is not None:
+            bar.set_postfix(loss=f"{result.losses[-1]:.4f}", acc=f"{result.accuracies[-1]:.1%}")
+    result.seconds = time.perf_counter() - start
+    if bar is not None:
+        bar.close()
+
+    with regrad.no_grad():  # the final model on all the data, no graph needed
+        scores = [model(x) for x in X]
+        final = data_loss(scores, y)
+        if alpha:
+            final = final + l2_penalty(params, alpha)
+    result.final_loss = final.val
+    result.accuracy = accuracy(scores, y)
+    return result

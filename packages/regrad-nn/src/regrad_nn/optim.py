@@ -1,0 +1,173 @@
+"""Optimizers: use the gradients in ``p.grad`` to change the parameters' values.
+
+An optimizer holds the parameter Vars. After ``loss.backward()`` has filled
+their ``.grad``, ``step()`` moves each value downhill and ``zero_grad()``
+clears the grads for the next round (regrad adds gradients up, so they must
+be cleared between steps).
+
+Updates write ``p.val`` directly: changing a parameter is not part of the
+model's maths, so no graph is built for it (``no_grad`` would give the same
+result at a higher cost). A parameter whose ``grad`` is ``None`` (it took no
+part in the loss) is skipped, as in PyTorch; ``step()`` with no gradient at
+all raises, since it almost always means ``backward()`` was forgotten.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+
+from regrad import Var
+
+
+def _positive(value: object, what: str, allow_zero: bool = False) -> float:
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or value < 0 or (value == 0 and not allow_zero):  # type: ignore[operator]
+        limit = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{what} must be a finite number {limit}, got {value!r}")
+    return float(value)  # type: ignore[arg-type]
+
+
+class Optimizer:
+    """Base class: checks and holds the parameters; subclasses define ``step``."""
+
+    def __init__(self, params: Iterable[Var], lr: float) -> None:
+        params = list(params)
+        if not params:
+            raise ValueError(f"{type(self).__name__} got an empty parameter list")
+        for i, p in enumerate(params):
+            if not isinstance(p, Var):
+                raise TypeError(f"parameter {i} is a {type(p).__name__}, not a regrad.Var")
+            if not p.req_grad or not p.is_leaf:
+                raise ValueError(
+                    f"parameter {i} ({p!r}) must be a leaf Var made with req_grad=True; only those receive a .grad"
+                )
+        self.params = params
+        self.lr = _positive(lr, "lr", allow_zero=True)
+
+    def zero_grad(self) -> None:
+        """Clear every parameter's ``.grad`` (set it to None)."""
+        for p in self.params:
+            p.grad = None
+
+    def _check_grads(self) -> None:
+        for p in self.params:
+            if p.grad is not None:
+                return
+        raise RuntimeError(
+            f"{type(self).__name__}.step(): no parameter has a gradient; "
+            "call loss.backward() before step() (and zero_grad() after it)"
+        )
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with momentum (PyTorch's formulation).
+
+    velocity = momentum * velocity + grad        (grad includes weight_decay * p)
+    p       -= lr * velocity
+
+    With ``momentum=0`` this is plain ``p -= lr * grad``, the seed's update.
+    """
+
+    def __init__(self, params: Iterable[Var], lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0):
+        super().__init__(params, lr)
+        self.momentum = _positive(momentum, "momentum", allow_zero=True)
+        self.weight_decay = _positive(weight_decay, "weight_decay", allow_zero=True)
+        self.velocity = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        self._check_grads()
+        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        velocity = self.velocity
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if g is None:
+                continue
+            if wd:
+                g = g + wd * p.val
+            if mu:
+                g = velocity[i] = mu * velocity[i] + g
+            p.val -= lr * g
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba): a per-parameter step size from running gradient statistics.
+
+    m = beta1 m + (1 - beta1) g           running mean of the gradient
+    v = beta2 v + (1 - beta2) g**2        running mean of its square
+    p -= lr * m_hat / (sqrt(v_hat) + eps),  m_hat = m / (1 - beta1**t), v_hat = v / (1 - beta2**t)
+
+    The hats undo the bias of starting m and v at zero.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Var],
+        lr: float = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ):
+        super().__init__(params, lr)
+        beta1, beta2 = betas
+        for name, beta in (("beta1", beta1), ("beta2", beta2)):
+            if not (isinstance(beta, numbers.Real) and 0.0 <= beta < 1.0):
+                raise ValueError(f"Adam {name} must be in [0, 1), got {beta!r}")
+        self.betas = (float(beta1), float(beta2))
+        self.eps = _positive(eps, "eps", allow_zero=True)
+        self.weight_decay = _positive(weight_decay, "weight_decay", allow_zero=True)
+        self.m = [0.0] * len(self.params)
+        self.v = [0.0] * len(self.params)
+        self.steps = [0] * len(self.params)  # per parameter: skipped ones do not age
+
+    def step(self) -> None:
+        self._check_grads()
+        beta1, beta2 = self.betas
+        lr, eps, wd = self.lr, self.eps, self.weight_decay
+        m, v, steps = self.m, self.v, self.steps
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if g is None:
+                continue
+            if wd:
+                g = g + wd * p.val
+            t = steps[i] = steps[i] + 1
+            m[i] = beta1 * m[i] + (1.0 - beta1) * g
+            v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
+            step_size = lr / (1.0 - beta1**t)
+            denom = math.sqrt(v[i]) / math.sqrt(1.0 - beta2**t) + eps
+            p.val -= step_size * m[i] / denom
+
+
+def linear_decay(step: int, total_steps: int, start: float = 1.0, end: float = 0.1) -> float:
+    """The learning rate at ``step`` of ``total_steps``, going linearly from ``start`` to ``end``.
+
+    With the defaults this is the seed's (and micrograd's) schedule,
+    ``1.0 - 0.9 * k / total_steps``.
+    """
+    if total_steps <= 0:
+        raise ValueError(f"linear_decay: total_steps must be positive, got {total_steps!r}")
+    return start - (start - end) * step / total_steps
+
+
+class LinearDecay:
+    """Sets ``optimizer.lr`` to ``linear_decay(k, total_steps, start, end)``; call ``step()`` after each update.
+
+    ``start`` defaults to the optimizer's lr, ``end`` to a tenth of ``start``.
+    """
+
+    def __init__(self, optimizer: Optimizer, total_steps: int, start: float | None = None, end: float | None = None):
+        self.optimizer = optimizer
+        self.total_steps = total_steps
+        self.start = optimizer.lr if start is None else start
+        self.end = 0.1 * self.start if end is None else end
+        self.k = 0
+        optimizer.lr = linear_decay(0, total_steps, self.start, self.end)
+
+    def step(self) -> None:
+        self.k += 1
+        self.optimizer.lr = linear_decay(self.k, self.total_steps, self.start, self.end)

@@ -1,0 +1,47 @@
+"""Shared helpers for the regrad-nn tests: copying a regrad MLP into PyTorch (float64).
+
+Tests get them through the ``torch_mlp`` fixture (with pytest's importlib
+import mode a conftest cannot be imported as a module).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+
+def torch_layers(model):
+    """(weight, bias) float64 leaf tensors per layer, holding the model's current values."""
+    layers = []
+    for layer in model.layers:
+        w = torch.tensor([[p.val for p in n.w] for n in layer.neurons], dtype=torch.float64, requires_grad=True)
+        b = torch.tensor([n.b.val for n in layer.neurons], dtype=torch.float64, requires_grad=True)
+        layers.append((w, b))
+    return layers
+
+
+def torch_forward(layers, x, activation="relu"):
+    """The MLP in PyTorch: hidden layers apply ``activation``, the last is linear. x: (batch, nin)."""
+    act = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}[activation]
+    h = x
+    for i, (w, b) in enumerate(layers):
+        h = h @ w.T + b
+        if i < len(layers) - 1:
+            h = act(h)
+    return h
+
+
+def grads_of(model):
+    """The model's gradients arranged like ``torch_layers``: per layer (weight grads, bias grads)."""
+    return [
+        ([[p.grad for p in n.w] for n in layer.neurons], [n.b.grad for n in layer.neurons]) for layer in model.layers
+    ]
+
+
+@pytest.fixture
+def torch_mlp():
+    """``torch_mlp.layers(model)``, ``.forward(layers, x, activation)``, ``.grads(model)``."""
+    return SimpleNamespace(layers=torch_layers, forward=torch_forward, grads=grads_of)

@@ -1,0 +1,181 @@
+"""Neuron, Layer, MLP: structure, initialisation, and values and gradients against PyTorch."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+import torch
+
+import regrad
+from regrad import Var
+from regrad_nn import MLP, Layer, Neuron
+from regrad_nn.module import DotActivation
+
+INPUTS = [[0.5, -1.25], [2.0, 0.75], [-0.3, 0.1], [1.5, -2.0]]
+
+
+def flat(nested):
+    """[[1, 2], [3]] -> [1, 2, 3] (pytest.approx compares flat sequences only)."""
+    out = []
+    for item in nested:
+        out.extend(flat(item) if isinstance(item, (list, tuple)) else [item])
+    return out
+
+
+def test_seed_example_returns_one_var_and_counts_parameters():
+    random.seed(0)
+    model = MLP(2, [3, 1])
+    assert len(model.parameters()) == 3 * (2 + 1) + (3 + 1)
+    x = Var(0.5)
+    y = model([x, x**2])
+    assert isinstance(y, Var)
+    assert isinstance(MLP(2, [3, 2])([1.0, 2.0]), list)
+    assert isinstance(Layer(2, 1)([1.0, 2.0]), Var)
+
+
+def test_initial_weights_follow_micrograds_draw_order():
+    # micrograd: per layer, per neuron, nin draws of random.uniform(-1, 1); biases 0
+    random.seed(1337)
+    sizes = [2, 4, 3, 1]
+    expected = []
+    for nin, nout in itertools.pairwise(sizes):
+        for _ in range(nout):
+            expected += [random.uniform(-1, 1) for _ in range(nin)] + [0.0]
+    random.seed(1337)
+    model = MLP(2, [4, 3, 1])
+    assert [p.val for p in model.parameters()] == expected
+    assert all(p.req_grad and p.is_leaf for p in model.parameters())
+
+
+def test_named_parameters_are_unique_and_in_parameter_order():
+    model = MLP(2, [3, 1])
+    names = [name for name, _ in model.named_parameters()]
+    assert len(set(names)) == len(names) == 13
+    assert names[:3] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b"]
+    assert [p for _, p in model.named_parameters()] == model.parameters()
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+@pytest.mark.parametrize("fused", [True, False])
+def test_outputs_and_gradients_match_pytorch(activation, fused, torch_mlp):
+    random.seed(7)
+    model = MLP(2, [5, 4, 3], activation=activation, fused=fused)
+    layers = torch_mlp.layers(model)
+    x = torch.tensor(INPUTS, dtype=torch.float64)
+    out_t = torch_mlp.forward(layers, x, activation)
+    coef = torch.tensor([[0.3, -1.1, 0.7]], dtype=torch.float64)
+    (out_t * coef).sum().backward()
+
+    total = regrad.sum([o * c for row in INPUTS for o, c in zip(model(row), [0.3, -1.1, 0.7])])
+    values = [[o.val for o in model(row)] for row in INPUTS]
+    assert sum(v != 0 for v in flat(values)) >= 6  # not a dead network
+    assert flat(values) == pytest.approx(flat(out_t.tolist()), rel=1e-12, abs=1e-12)
+    total.backward()
+    for (gw, gb), (w, b) in zip(torch_mlp.grads(model), layers):
+        assert flat(gw) == pytest.approx(flat(w.grad.tolist()), rel=1e-10, abs=1e-12)
+        assert gb == pytest.approx(b.grad.tolist(), rel=1e-10, abs=1e-12)
+
+
+def test_gradients_with_respect_to_inputs_match_pytorch(torch_mlp):
+    random.seed(3)
+    model = MLP(3, [4, 1])
+    layers = torch_mlp.layers(model)
+    xt = torch.tensor([[0.2, -0.7, 1.3]], dtype=torch.float64, requires_grad=True)
+    torch_mlp.forward(layers, xt).sum().backward()
+    xs = [Var(v, req_grad=True) for v in [0.2, -0.7, 1.3]]
+    model(xs).backward()
+    assert [v.grad for v in xs] == pytest.approx(xt.grad[0].tolist(), rel=1e-12)
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_fused_and_elementwise_graphs_agree(activation):
+    random.seed(11)
+    fused = MLP(2, [6, 6, 1], activation=activation)
+    random.seed(11)
+    plain = MLP(2, [6, 6, 1], activation=activation, fused=False)
+    for row in INPUTS:
+        a, b = fused(row), plain(row)
+        assert a.val == pytest.approx(b.val, rel=1e-14, abs=1e-15)
+        a.backward()
+        b.backward()
+    for p, q in zip(fused.parameters(), plain.parameters()):
+        assert p.grad == pytest.approx(q.grad, rel=1e-12, abs=1e-15)
+
+
+def test_fused_neuron_is_one_node_and_elementwise_is_the_seeds_graph():
+    random.seed(0)
+    x = [Var(0.5), Var(0.25)]
+    fused = Neuron(2)(x)
+    assert fused.op.name == "DotActivation" and fused.op.args == {"activation": "relu"}
+    assert len(regrad.topological_order(fused)) == 1 + 3  # the neuron, then b, w0, w1
+    random.seed(0)
+    plain = Neuron(2, fused=False)(x)
+    names = [n.name for n in regrad.topological_order(plain) if n.op is not None]
+    assert sorted(names) == ["Add", "Add", "Mul", "Mul", "Relu"]
+    assert Neuron(2, nonlin=False)(x).op.name == "Dot"
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_dot_activation_op_passes_gradcheck(activation):
+    def fn(b, w0, w1, x0, x1):
+        return regrad.apply(DotActivation, b, w0, w1, 1.0, x0, x1, activation=activation)
+
+    inputs = [Var(v, req_grad=True) for v in (0.1, -0.8, 0.6, 0.9, 0.4)]
+    regrad.gradcheck(fn, inputs)
+
+
+def test_relu_at_the_kink_passes_no_gradient_like_the_relu_op():
+    w = Var(1.0, req_grad=True)
+    out = regrad.apply(DotActivation, w, Var(0.0), activation="relu")
+    out.backward()
+    assert out.val == 0.0 and w.grad == 0.0
+
+
+def test_inputs_may_be_floats_or_vars_and_predict_agrees():
+    random.seed(5)
+    model = MLP(2, [4, 4, 2], activation="tanh")
+    for row in INPUTS:
+        from_floats = [o.val for o in model(row)]
+        from_vars = [o.val for o in model([Var(v) for v in row])]
+        assert from_floats == from_vars
+        assert model.predict(row) == pytest.approx(from_floats, rel=1e-14)
+    single = MLP(1, [3, 1])
+    assert single(0.5).val == single([0.5]).val == pytest.approx(single.predict([0.5]))
+
+
+def test_one_neuron_hidden_layer_feeds_the_next_layer():
+    model = MLP(2, [1, 2])
+    assert len(model([0.1, 0.2])) == 2
+
+
+def test_zero_grad_clears_gradients():
+    model = MLP(2, [3, 1])
+    model([1.0, 2.0]).backward()
+    assert any(p.grad for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad is None for p in model.parameters())
+
+
+def test_bad_arguments_raise_clear_errors():
+    model = MLP(2, [3, 1])
+    with pytest.raises(ValueError, match="expects 2 inputs, got 3"):
+        model([1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match="sequence of 2"):
+        model("ab")
+    with pytest.raises(ValueError, match="unknown activation 'gelu'"):
+        MLP(2, [3, 1], activation="gelu")
+    with pytest.raises(ValueError, match="non-empty list"):
+        MLP(2, [])
+    with pytest.raises(ValueError, match="positive int"):
+        MLP(2, [3, 0])
+    with pytest.raises(ValueError, match="positive int"):
+        Neuron(0)
+
+
+def test_reprs_are_readable():
+    assert repr(MLP(2, [16, 16, 1])) == "MLP(2 -> 16 -> 16 -> 1, activation='relu'; 337 parameters)"
+    assert repr(MLP(2, [3, 1], fused=False)) == "MLP(2 -> 3 -> 1, activation='relu', fused=False; 13 parameters)"
+    assert repr(Layer(2, 3)) == "Layer(2 -> 3, activation='relu')"
+    assert repr(Neuron(2, nonlin=False)) == "Neuron(2, activation='linear')"

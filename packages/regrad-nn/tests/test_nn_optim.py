@@ -1,0 +1,112 @@
+"""SGD (with momentum) and Adam against torch.optim, and the learning-rate schedule."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import torch
+
+import regrad
+from regrad import Var
+from regrad_nn import SGD, Adam, LinearDecay, linear_decay
+
+START = [0.5, -1.5, 2.0, 0.25]
+
+
+def loss_regrad(p):
+    """A small non-quadratic loss so that the gradients change from step to step."""
+    a, b, c, d = p
+    return (a * b - 1) ** 2 + (c + d).tanh() * a + regrad.sum([x**4 for x in p]) * 0.1
+
+
+def loss_torch(p):
+    a, b, c, d = p
+    return (a * b - 1) ** 2 + torch.tanh(c + d) * a + (p**4).sum() * 0.1
+
+
+def run_both(make_ours, make_theirs, steps=6):
+    ours = [Var(v, req_grad=True) for v in START]
+    theirs = torch.tensor(START, dtype=torch.float64, requires_grad=True)
+    opt, opt_t = make_ours(ours), make_theirs([theirs])
+    for _ in range(steps):
+        opt.zero_grad()
+        loss_regrad(ours).backward()
+        opt.step()
+        opt_t.zero_grad()
+        loss_torch(theirs).backward()
+        opt_t.step()
+        assert [p.val for p in ours] == pytest.approx(theirs.tolist(), rel=1e-12, abs=1e-14)
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+@pytest.mark.parametrize("weight_decay", [0.0, 0.05])
+def test_sgd_matches_torch(momentum, weight_decay):
+    run_both(
+        lambda p: SGD(p, lr=0.05, momentum=momentum, weight_decay=weight_decay),
+        lambda p: torch.optim.SGD(p, lr=0.05, momentum=momentum, weight_decay=weight_decay),
+    )
+
+
+@pytest.mark.parametrize("weight_decay", [0.0, 0.05])
+def test_adam_matches_torch(weight_decay):
+    run_both(
+        lambda p: Adam(p, lr=0.1, betas=(0.8, 0.99), eps=1e-8, weight_decay=weight_decay),
+        lambda p: torch.optim.Adam(p, lr=0.1, betas=(0.8, 0.99), eps=1e-8, weight_decay=weight_decay),
+    )
+
+
+def test_step_builds_no_graph_and_keeps_the_same_vars():
+    p = Var(1.0, req_grad=True)
+    opt = SGD([p], lr=0.5)
+    (p * p).backward()
+    opt.step()
+    assert p.val == 0.0 and p.is_leaf and p.src is None
+
+
+def test_step_without_backward_raises():
+    p = Var(1.0, req_grad=True)
+    opt = Adam([p])
+    with pytest.raises(RuntimeError, match=re.escape("call loss.backward() before step()")):
+        opt.step()
+
+
+def test_parameters_without_grad_are_skipped():
+    used, unused = Var(1.0, req_grad=True), Var(3.0, req_grad=True)
+    for opt in (SGD([used, unused], lr=0.5, momentum=0.9), Adam([used, unused], lr=0.5)):
+        (used * 2).backward()
+        opt.step()
+        assert unused.val == 3.0
+        opt.zero_grad()
+        assert used.grad is None
+
+
+def test_bad_parameters_and_settings_are_rejected():
+    with pytest.raises(ValueError, match="empty parameter list"):
+        SGD([], lr=0.1)
+    with pytest.raises(ValueError, match="req_grad=True"):
+        SGD([Var(1.0)], lr=0.1)
+    with pytest.raises(TypeError, match=re.escape("not a regrad.Var")):
+        SGD([1.0], lr=0.1)
+    with pytest.raises(ValueError, match="lr must be a finite number"):
+        SGD([Var(1.0, req_grad=True)], lr=-1)
+    with pytest.raises(ValueError, match=re.escape("beta2 must be in [0, 1)")):
+        Adam([Var(1.0, req_grad=True)], betas=(0.9, 1.0))
+
+
+def test_linear_decay_is_the_seeds_schedule():
+    assert [linear_decay(k, 100) for k in range(100)] == [1.0 - 0.9 * k / 100 for k in range(100)]
+    assert linear_decay(0, 10, start=0.5, end=0.0) == 0.5
+    assert linear_decay(10, 10, start=0.5, end=0.0) == 0.0
+    with pytest.raises(ValueError, match="total_steps must be positive"):
+        linear_decay(0, 0)
+
+
+def test_linear_decay_scheduler_sets_the_optimizers_lr():
+    opt = SGD([Var(0.0, req_grad=True)], lr=1.0)
+    schedule = LinearDecay(opt, total_steps=100)
+    seen = []
+    for _ in range(100):
+        seen.append(opt.lr)
+        schedule.step()
+    assert seen == [1.0 - 0.9 * k / 100 for k in range(100)]
