@@ -324,7 +324,7 @@ def benchmarks(gen: Generator) -> None:
         source = BENCH_RESULTS / f"{name}.md"
 
         def copy(source: Path = source, name: str = name) -> None:
-            if not source.exists():
+            if not source.exists() or not source.read_text(encoding="utf-8").strip():
                 raise FileNotFoundError(f"{source.relative_to(ROOT)} has not been recorded")
             write(SNIPPETS / f"bench_{name}.md", demote_headings(source.read_text(encoding="utf-8"), 2))
 

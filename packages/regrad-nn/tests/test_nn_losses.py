@@ -34,6 +34,16 @@ def test_hinge_loss_matches_pytorch():
     check(hinge_loss(scores, LABELS), scores, torch.relu(1 - y * s).mean(), s)
 
 
+def test_hinge_loss_when_every_sample_is_beyond_the_margin():
+    scores = leaves([2.0, -3.0])
+    loss = hinge_loss(scores, [1.0, -1.0])
+    loss.backward()  # still a graph: backward works and gives zeros
+    assert loss.val == 0.0 and [s.grad for s in scores] == [0.0, 0.0]
+    scores = leaves([2.0, 0.5])
+    hinge_loss(scores, [1.0, 1.0]).backward()
+    assert scores[0].grad is None and scores[1].grad == -0.5  # the sample beyond the margin is left out
+
+
 def test_mse_loss_matches_pytorch():
     targets = [0.5, -1.0, 2.0, 0.0, 3.5, -2.25]
     scores = leaves(SCORES)

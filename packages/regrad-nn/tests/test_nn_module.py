@@ -68,6 +68,7 @@ def test_outputs_and_gradients_match_pytorch(activation, fused, torch_mlp):
     coef = torch.tensor([[0.3, -1.1, 0.7]], dtype=torch.float64)
     (out_t * coef).sum().backward()
 
+    model.zero_grad()  # grads start at 0.0: parameters no sample reaches keep the 0 PyTorch gives them
     total = regrad.sum([o * c for row in INPUTS for o, c in zip(model(row), [0.3, -1.1, 0.7])])
     values = [[o.val for o in model(row)] for row in INPUTS]
     assert sum(v != 0 for v in flat(values)) >= 6  # not a dead network
@@ -79,13 +80,15 @@ def test_outputs_and_gradients_match_pytorch(activation, fused, torch_mlp):
 
 
 def test_gradients_with_respect_to_inputs_match_pytorch(torch_mlp):
-    random.seed(3)
+    random.seed(4)  # 3 of the 4 hidden ReLUs are on for this input
     model = MLP(3, [4, 1])
     layers = torch_mlp.layers(model)
     xt = torch.tensor([[0.2, -0.7, 1.3]], dtype=torch.float64, requires_grad=True)
     torch_mlp.forward(layers, xt).sum().backward()
     xs = [Var(v, req_grad=True) for v in [0.2, -0.7, 1.3]]
+    model.zero_grad()
     model(xs).backward()
+    assert all(v.grad != 0 for v in xs)
     assert [v.grad for v in xs] == pytest.approx(xt.grad[0].tolist(), rel=1e-12)
 
 
@@ -95,6 +98,8 @@ def test_fused_and_elementwise_graphs_agree(activation):
     fused = MLP(2, [6, 6, 1], activation=activation)
     random.seed(11)
     plain = MLP(2, [6, 6, 1], activation=activation, fused=False)
+    fused.zero_grad()
+    plain.zero_grad()
     for row in INPUTS:
         a, b = fused(row), plain(row)
         assert a.val == pytest.approx(b.val, rel=1e-14, abs=1e-15)
@@ -150,12 +155,38 @@ def test_one_neuron_hidden_layer_feeds_the_next_layer():
     assert len(model([0.1, 0.2])) == 2
 
 
-def test_zero_grad_clears_gradients():
+def test_zero_grad_sets_gradients_to_zero():
     model = MLP(2, [3, 1])
     model([1.0, 2.0]).backward()
     assert any(p.grad for p in model.parameters())
     model.zero_grad()
-    assert all(p.grad is None for p in model.parameters())
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_relus_that_are_off_build_no_node_and_change_no_gradient():
+    random.seed(2)
+    fused = MLP(2, [8, 8, 1])
+    random.seed(2)
+    plain = MLP(2, [8, 8, 1], fused=False)
+    x = [0.4, -0.9]
+    off = sum(n.predict(x) == 0.0 for n in fused.layers[0].neurons)
+    assert 0 < off < 8  # some hidden ReLUs are off for this input, some on
+    y, y_plain = fused(x), plain(x)
+    op_nodes = [n for n in regrad.topological_order(y) if n.op is not None]
+    live = sum(n.op.name == "DotActivation" for n in op_nodes)
+    assert live < 16 and len(op_nodes) == live + 1  # the live hidden neurons and the output's Dot
+    fused.zero_grad()
+    plain.zero_grad()
+    y.backward()
+    y_plain.backward()
+    assert y.val == y_plain.val
+    assert [p.grad for p in fused.parameters()] == pytest.approx([p.grad for p in plain.parameters()], abs=1e-15)
+    # a standalone Neuron keeps its node even when off, so backward always works
+    neuron = Neuron(2)
+    neuron.w[0].val, neuron.w[1].val = -1.0, -1.0
+    out = neuron([1.0, 1.0])
+    out.backward()
+    assert out.val == 0.0 and neuron.w[0].grad == 0.0
 
 
 def test_bad_arguments_raise_clear_errors():

@@ -76,9 +76,16 @@ def test_parameters_without_grad_are_skipped():
     for opt in (SGD([used, unused], lr=0.5, momentum=0.9), Adam([used, unused], lr=0.5)):
         (used * 2).backward()
         opt.step()
-        assert unused.val == 3.0
-        opt.zero_grad()
-        assert used.grad is None
+        assert unused.val == 3.0 and unused.grad is None
+        used.grad = None
+
+
+def test_zero_grad_sets_gradients_to_zero():
+    p = Var(1.0, req_grad=True)
+    opt = SGD([p], lr=0.1)
+    (p * 3).backward()
+    opt.zero_grad()
+    assert p.grad == 0.0
 
 
 def test_bad_parameters_and_settings_are_rejected():

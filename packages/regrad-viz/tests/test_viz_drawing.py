@@ -299,3 +299,15 @@ def test_viz_nan_and_inf_values_draw():
     drawing = regrad_viz.draw(y)
     assert "val nan" in drawing.to_svg() and "val inf" in drawing.to_svg()
     page_data(drawing.to_html())  # valid JSON (no bare NaN)
+
+
+def test_viz_fragment_css_is_scoped():
+    """Every rule of the fragment's stylesheet applies inside .regrad-viz only."""
+    _, y = pow_graph()
+    fragment = regrad_viz.draw(y).to_html(full_page=False)
+    css = re.search(r"<style>(.*?)</style>", fragment, re.S).group(1)
+    selectors = re.findall(r"([^{}]+)\{[^{}]*\}", css)
+    assert len(selectors) > 10
+    for group in selectors:
+        for selector in group.split(","):
+            assert selector.strip().startswith(".regrad-viz"), selector

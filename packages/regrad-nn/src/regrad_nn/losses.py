@@ -42,12 +42,19 @@ def hinge_loss(scores: Score | Sequence[Score], targets: float | Sequence[float]
 
     A sample costs nothing once it is on the right side with margin 1
     (y s >= 1); otherwise its cost grows linearly, pushing its score over.
+
+    Such a sample's term is 0 and so is its gradient (the ReLU is off), so
+    it is left out of the graph: backward then skips the sample's whole
+    network. The sum is unchanged (adding 0.0 changes no float). If every
+    sample is beyond the margin, all terms are kept, so that backward still
+    runs and gives the zero gradients.
     """
     pairs = _pairs(scores, targets, "hinge_loss")
     for _, y in pairs:
         if y not in (-1.0, 1.0):
             raise ValueError(f"hinge_loss: labels must be -1 or +1, got {y!r}")
-    return regrad.sum([(1 - y * s).relu() for s, y in pairs]) * (1.0 / len(pairs))
+    active = [(s, y) for s, y in pairs if 1 - y * float(s) > 0]
+    return regrad.sum([(1 - y * s).relu() for s, y in active or pairs]) * (1.0 / len(pairs))
 
 
 def mse_loss(predictions: Score | Sequence[Score], targets: float | Sequence[float]) -> Var:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import math
 import numbers
+import operator
 import random
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -109,12 +110,8 @@ def _check_size(value: object, what: str) -> int:
     return value
 
 
-def _as_inputs(x: Input | Sequence[Input], nin: int, who: str) -> Sequence[Input]:
-    """``x`` as a sequence of ``nin`` inputs; a single value is allowed when ``nin == 1``."""
-    if type(x) is list or type(x) is tuple:  # the common case, checked cheaply
-        if len(x) != nin:
-            raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
-        return x
+def _as_sequence(x: Input | Sequence[Input], nin: int, who: str) -> Sequence[Input]:
+    """``x`` checked to be ``nin`` inputs; one value is allowed when ``nin == 1``."""
     if isinstance(x, (Var, numbers.Real)):
         x = (x,)
     elif isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
@@ -122,6 +119,11 @@ def _as_inputs(x: Input | Sequence[Input], nin: int, who: str) -> Sequence[Input
     if len(x) != nin:
         raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
     return x
+
+
+def _as_inputs(x: Input | Sequence[Input], nin: int, who: str) -> list[Var]:
+    """``x`` as a list of ``nin`` Vars: numbers become constants, once, before any neuron sees them."""
+    return [v if type(v) is Var else Var(v) for v in _as_sequence(x, nin, who)]
 
 
 class Module:
@@ -151,9 +153,14 @@ class Module:
         return [p for _, p in self.named_parameters()]
 
     def zero_grad(self) -> None:
-        """Forget the gradients of the last backward (they accumulate otherwise)."""
+        """Set every gradient to 0.0: they accumulate over backward calls otherwise.
+
+        0.0 rather than None (as micrograd does): a parameter that the next
+        loss does not reach, such as the weights of a ReLU that is off for
+        every sample, then has the gradient 0 it mathematically has.
+        """
         for p in self.parameters():
-            p.grad = None
+            p.grad = 0.0
 
     # ------------------------------------------------------------ saving
 
@@ -229,23 +236,35 @@ class Neuron(Module):
         return len(self.w)
 
     def __call__(self, x: Input | Sequence[Input]) -> Var:
-        return self._forward(_as_inputs(x, len(self.w), "Neuron"))
+        x = _as_inputs(x, len(self.w), "Neuron")
+        return self._forward(x, (_ONE, *x))
 
-    def _forward(self, x: Sequence[Input], one_x: tuple[Input, ...] | None = None) -> Var:
-        """``__call__`` after the inputs were checked (a Layer checks once for all its neurons).
+    def _forward(
+        self, x: list[Var], one_x: tuple[Var, ...], prune_off: bool = False, one_vals: list[float] | None = None
+    ) -> Var:
+        """The neuron on checked inputs ``x``.
 
-        ``one_x`` is ``(1, *x)``, which a Layer builds once for all its neurons.
+        ``one_x`` is ``(1, *x)`` and ``one_vals`` its values: a Layer builds them once for all its neurons.
+
+        ``prune_off=True`` (an MLP's hidden layers): a ReLU that is off
+        (weighted sum <= 0) returns the constant 0 and builds no node. Its
+        node would pass only zero gradients (the ReLU's slope is 0 there), so
+        leaving it out changes no value and no gradient; it only saves work.
         """
-        if self.fused:
-            if one_x is None:
-                one_x = (_ONE, *x)
-            if self._act is None:  # linear: the weighted sum is the output
-                return regrad.dot(self._wb, one_x)
-            return regrad.apply(DotActivation, *self._wb, *one_x, activation=self.activation)
-        act = self.b  # the seed's graph: b + w_1*x_1 + w_2*x_2 + ..., then the activation
-        for wi, xi in zip(self.w, x):
-            act = act + wi * xi
-        return act if self._act is None else self._act(act)
+        if not self.fused:  # the seed's graph: b + w_1*x_1 + w_2*x_2 + ..., then the activation
+            act = self.b
+            for wi, xi in zip(self.w, x):
+                act = act + wi * xi
+            return act if self._act is None else self._act(act)
+        if self._act is None:  # linear: the weighted sum is the output
+            return regrad.dot(self._wb, one_x)
+        if prune_off and self._act is Var.relu:
+            # the weighted sum on plain floats, added in the same order as Dot does
+            if one_vals is None:
+                one_vals = [v.val for v in one_x]
+            if sum(map(operator.mul, [w.val for w in self._wb], one_vals)) <= 0:
+                return Var(0.0, name="relu off")
+        return regrad.apply(DotActivation, *self._wb, *one_x, activation=self.activation)
 
     def predict(self, x: Sequence[float]) -> float:
         """The output for plain-float inputs, without building a graph (fast)."""
@@ -285,10 +304,13 @@ class Layer(Module):
         return self.neurons[0].activation
 
     def __call__(self, x: Input | Sequence[Input]) -> Var | list[Var]:
-        x = _as_inputs(x, self.nin, "Layer")
-        one_x = (_ONE, *x)
-        out = [n._forward(x, one_x) for n in self.neurons]
+        out = self._forward(_as_inputs(x, self.nin, "Layer"))
         return out[0] if len(out) == 1 else out
+
+    def _forward(self, x: list[Var], prune_off: bool = False) -> list[Var]:
+        one_x = (_ONE, *x)  # the inputs with the bias's constant 1 in front, shared by all neurons
+        one_vals = [v.val for v in one_x] if prune_off else None
+        return [n._forward(x, one_x, prune_off, one_vals) for n in self.neurons]
 
     def predict(self, x: Sequence[float]) -> list[float]:
         """Outputs for plain-float inputs, without building a graph."""
@@ -331,13 +353,13 @@ class MLP(Module):
         self.fused = fused
 
     def __call__(self, x: Input | Sequence[Input]) -> Var | list[Var]:
-        # numbers become constant Vars once here, not once per neuron of the first layer
-        out: Any = [v if type(v) is Var else Var(v) for v in _as_inputs(x, self.nin, "MLP")]
-        for layer in self.layers:
-            if isinstance(out, Var):  # a one-neuron hidden layer fed the next one
-                out = (out,)
-            out = layer(out)
-        return out
+        out = _as_inputs(x, self.nin, "MLP")
+        last = len(self.layers) - 1
+        for i, layer in enumerate(self.layers):
+            # hidden layers may leave out ReLUs that are off: the last layer is
+            # linear, so the output always depends on its weights
+            out = layer._forward(out, prune_off=i < last)
+        return out[0] if len(out) == 1 else out
 
     def predict(self, x: Sequence[float]) -> float | list[float]:
         """The model's output for plain floats, computed without any Var (fast, for plots).
@@ -345,7 +367,7 @@ class MLP(Module):
         The same arithmetic in the same order as ``__call__``, so the values
         match; use it to evaluate many points, never to train.
         """
-        out = [float(v) for v in _as_inputs(x, self.nin, "MLP")]
+        out = [float(v) for v in _as_sequence(x, self.nin, "MLP")]
         for layer in self.layers:
             out = layer.predict(out)
         return out[0] if len(out) == 1 else out

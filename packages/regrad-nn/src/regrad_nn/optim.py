@@ -2,14 +2,15 @@
 
 An optimizer holds the parameter Vars. After ``loss.backward()`` has filled
 their ``.grad``, ``step()`` moves each value downhill and ``zero_grad()``
-clears the grads for the next round (regrad adds gradients up, so they must
-be cleared between steps).
+sets the grads back to 0.0 for the next round (regrad adds gradients up, so
+they must be cleared between steps).
 
 Updates write ``p.val`` directly: changing a parameter is not part of the
 model's maths, so no graph is built for it (``no_grad`` would give the same
-result at a higher cost). A parameter whose ``grad`` is ``None`` (it took no
-part in the loss) is skipped, as in PyTorch; ``step()`` with no gradient at
-all raises, since it almost always means ``backward()`` was forgotten.
+result at a higher cost). A parameter whose ``grad`` is ``None`` (never
+reached by a backward, nor zeroed) is skipped, as in PyTorch; ``step()`` when
+no parameter has a gradient at all raises, since it almost always means
+``backward()`` was forgotten.
 """
 
 from __future__ import annotations
@@ -47,9 +48,9 @@ class Optimizer:
         self.lr = _positive(lr, "lr", allow_zero=True)
 
     def zero_grad(self) -> None:
-        """Clear every parameter's ``.grad`` (set it to None)."""
+        """Set every parameter's ``.grad`` to 0.0 (see ``Module.zero_grad``)."""
         for p in self.params:
-            p.grad = None
+            p.grad = 0.0
 
     def _check_grads(self) -> None:
         for p in self.params:
