@@ -326,7 +326,9 @@ def benchmarks(gen: Generator) -> None:
         def copy(source: Path = source, name: str = name) -> None:
             if not source.exists() or not source.read_text(encoding="utf-8").strip():
                 raise FileNotFoundError(f"{source.relative_to(ROOT)} has not been recorded")
-            write(SNIPPETS / f"bench_{name}.md", demote_headings(source.read_text(encoding="utf-8"), 2))
+            text = source.read_text(encoding="utf-8")
+            text = re.sub(r"\A\s*# .*\n", "", text)  # the page has its own heading for this file
+            write(SNIPPETS / f"bench_{name}.md", demote_headings(text, 1))
 
         gen.attempt(f"the {name} benchmark results", copy, f"bench_{name}.md")
 
@@ -353,9 +355,10 @@ API_ORDER = {
     "regrad_viz": ["draw", "draw_to_html", "Drawing", "GraphError", "DEFAULT_MAX_NODES"],
     "regrad_nn": [
         "Module", "Neuron", "Layer", "MLP", "save_model", "load_model",
+        "DotRelu", "DotTanh", "DotSigmoid",
         "hinge_loss", "mse_loss", "bce_with_logits_loss", "BCEWithLogits", "l2_penalty", "accuracy",
         "Optimizer", "SGD", "Adam", "linear_decay", "LinearDecay",
-        "make_moons", "MissingExtraError", "EXTRA_INSTALL",
+        "make_moons", "train_moons", "MoonsResult", "plot_decision_boundary", "MissingExtraError", "EXTRA_INSTALL",
     ],
 }
 #: documented too, though not re-exported at the top

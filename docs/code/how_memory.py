@@ -1,12 +1,12 @@
 import random
 
+import regrad
 from regrad import Var
-from regrad_nn import MLP
 
 random.seed(0)
-model = MLP(2, [16, 16, 1])
-xs = [[random.uniform(-1, 1), random.uniform(-1, 1)] for _ in range(100)]
-loss = sum((model(x) - 1.0) ** 2 for x in xs)  # one graph over 100 samples
+w = [Var(random.uniform(-1, 1), req_grad=True) for _ in range(16)]  # the parameters
+xs = [[random.uniform(-1, 1) for _ in range(16)] for _ in range(1000)]  # the data
+loss = regrad.sum((regrad.dot(w, x).tanh() - 1.0) ** 2 for x in xs)  # one graph, 1,000 samples
 
 
 def op_nodes(root: Var) -> list[Var]:
@@ -24,8 +24,7 @@ def op_nodes(root: Var) -> list[Var]:
 
 
 ops = op_nodes(loss)
-params = model.parameters()
-print(f"{len(ops):,} op nodes, {len(params)} parameters")
+print(f"{len(ops):,} op nodes, {len(w)} parameters")
 loss.backward()
-print("parameters with a grad:", sum(p.grad is not None for p in params))
-print("op nodes with a grad:  ", sum(node.grad is not None for node in ops))
+print("op nodes holding a grad:   ", sum(node.grad is not None for node in ops))
+print("parameters holding a grad: ", sum(p.grad is not None for p in w))

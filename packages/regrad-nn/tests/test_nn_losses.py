@@ -21,6 +21,8 @@ def leaves(values):
 
 
 def check(loss, scores, loss_t, scores_t):
+    for s in scores:
+        s.grad = 0.0  # as zero_grad() does: a term left out of the graph (hinge beyond the margin) adds 0
     assert loss.val == pytest.approx(loss_t.item(), rel=1e-12, abs=1e-300)
     loss.backward()
     loss_t.backward()
@@ -75,6 +77,7 @@ def test_losses_accept_a_single_score_and_plain_numbers():
     loss.backward()
     assert loss.val == pytest.approx(0.7) and s.grad == -1.0
     assert mse_loss([1.0, 2.0], [0.0, 0.0]).val == 2.5  # numbers only: a constant
+    assert hinge_loss([0.5, 2.0], [1.0, 1.0]).val == 0.25
 
 
 def test_accuracy_counts_sign_agreement_for_pm1_and_01_labels():

@@ -10,8 +10,7 @@ import torch
 
 import regrad
 from regrad import Var
-from regrad_nn import MLP, Layer, Neuron
-from regrad_nn.module import DotActivation
+from regrad_nn import MLP, DotRelu, DotSigmoid, DotTanh, Layer, Neuron
 
 INPUTS = [[0.5, -1.25], [2.0, 0.75], [-0.3, 0.1], [1.5, -2.0]]
 
@@ -113,7 +112,7 @@ def test_fused_neuron_is_one_node_and_elementwise_is_the_seeds_graph():
     random.seed(0)
     x = [Var(0.5), Var(0.25)]
     fused = Neuron(2)(x)
-    assert fused.op.name == "DotActivation" and fused.op.args == {"activation": "relu"}
+    assert fused.op.name == "DotRelu" and fused.op.args == {}
     assert len(regrad.topological_order(fused)) == 1 + 3  # the neuron, then b, w0, w1
     random.seed(0)
     plain = Neuron(2, fused=False)(x)
@@ -122,10 +121,10 @@ def test_fused_neuron_is_one_node_and_elementwise_is_the_seeds_graph():
     assert Neuron(2, nonlin=False)(x).op.name == "Dot"
 
 
-@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
-def test_dot_activation_op_passes_gradcheck(activation):
+@pytest.mark.parametrize("op", [DotRelu, DotTanh, DotSigmoid])
+def test_neuron_ops_pass_gradcheck(op):
     def fn(b, w0, w1, x0, x1):
-        return regrad.apply(DotActivation, b, w0, w1, 1.0, x0, x1, activation=activation)
+        return regrad.apply(op, b, w0, w1, 1.0, x0, x1)
 
     inputs = [Var(v, req_grad=True) for v in (0.1, -0.8, 0.6, 0.9, 0.4)]
     regrad.gradcheck(fn, inputs)
@@ -133,7 +132,7 @@ def test_dot_activation_op_passes_gradcheck(activation):
 
 def test_relu_at_the_kink_passes_no_gradient_like_the_relu_op():
     w = Var(1.0, req_grad=True)
-    out = regrad.apply(DotActivation, w, Var(0.0), activation="relu")
+    out = regrad.apply(DotRelu, w, Var(0.0))
     out.backward()
     assert out.val == 0.0 and w.grad == 0.0
 
@@ -173,8 +172,10 @@ def test_relus_that_are_off_build_no_node_and_change_no_gradient():
     assert 0 < off < 8  # some hidden ReLUs are off for this input, some on
     y, y_plain = fused(x), plain(x)
     op_nodes = [n for n in regrad.topological_order(y) if n.op is not None]
-    live = sum(n.op.name == "DotActivation" for n in op_nodes)
+    live = sum(n.op.name == "DotRelu" for n in op_nodes)
     assert live < 16 and len(op_nodes) == live + 1  # the live hidden neurons and the output's Dot
+    on_in_last_hidden = sum(n.predict(h) > 0 for h in [fused.layers[0].predict(x)] for n in fused.layers[1].neurons)
+    assert len(y.src) == 2 * (1 + on_in_last_hidden)  # (b, w..) . (1, h..) over the ReLUs that are on
     fused.zero_grad()
     plain.zero_grad()
     y.backward()

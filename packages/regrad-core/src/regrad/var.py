@@ -255,7 +255,7 @@ def _apply2(op: ops.Op, a: Operand, b: Operand) -> Var:
 
 def _apply(op: ops.Op, *inputs: Operand) -> Var:
     """Run ``op`` forward on any number of inputs and make its output node."""
-    src = tuple([_as_var(x) for x in inputs])
+    src = tuple([x if type(x) is Var else _as_var(x) for x in inputs])  # no call for a Var
     val = op.forward(*[x.val for x in src])
     return _node(val, op, src, any([x.req_grad for x in src]))
 

@@ -19,7 +19,7 @@
 
 from .data import EXTRA_INSTALL, MissingExtraError, make_moons
 from .losses import BCEWithLogits, accuracy, bce_with_logits_loss, hinge_loss, l2_penalty, mse_loss
-from .module import MLP, DotActivation, Layer, Module, Neuron, load_model, save_model
+from .module import MLP, DotRelu, DotSigmoid, DotTanh, Layer, Module, Neuron, load_model, save_model
 from .moons import MoonsResult, train_moons
 from .optim import SGD, Adam, LinearDecay, Optimizer, linear_decay
 from .plot import plot_decision_boundary
@@ -32,7 +32,9 @@ __all__ = [
     "SGD",
     "Adam",
     "BCEWithLogits",
-    "DotActivation",
+    "DotRelu",
+    "DotSigmoid",
+    "DotTanh",
     "Layer",
     "LinearDecay",
     "MissingExtraError",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 import regrad
 from regrad import Op, Var
@@ -20,21 +21,18 @@ from regrad import Op, Var
 Score = Var | float
 
 
-def _pairs(scores: Score | Sequence[Score], targets: float | Sequence[float], who: str) -> list[tuple[Score, float]]:
-    """Scores and targets zipped, after checking they line up and the targets are numbers."""
-    if isinstance(scores, (Var, numbers.Real)):
-        scores = [scores]
-    if isinstance(targets, numbers.Real):
-        targets = [targets]
-    scores, targets = list(scores), list(targets)
-    if len(scores) != len(targets):
-        raise ValueError(f"{who}: {len(scores)} scores but {len(targets)} targets")
-    if not scores:
+def _pairs(scores: Score | Sequence[Score], targets: float | Sequence[float], who: str) -> list[tuple[Var, float]]:
+    """(score, target) pairs, after checking they line up; scores become Vars, targets floats."""
+    score_list: list[Any] = [scores] if isinstance(scores, (Var, numbers.Real)) else list(cast(Iterable[Any], scores))
+    target_list: list[Any] = [targets] if isinstance(targets, numbers.Real) else list(cast(Iterable[Any], targets))
+    if len(score_list) != len(target_list):
+        raise ValueError(f"{who}: {len(score_list)} scores but {len(target_list)} targets")
+    if not score_list:
         raise ValueError(f"{who}: needs at least one sample")
-    for t in targets:
+    for t in target_list:
         if isinstance(t, bool) or not isinstance(t, numbers.Real):
             raise TypeError(f"{who}: targets must be numbers, got {type(t).__name__}: {t!r}")
-    return list(zip(scores, [float(t) for t in targets]))
+    return [(s if isinstance(s, Var) else Var(s), float(t)) for s, t in zip(score_list, target_list)]
 
 
 def hinge_loss(scores: Score | Sequence[Score], targets: float | Sequence[float]) -> Var:

@@ -6,9 +6,9 @@ builds a graph whose ``backward`` fills their ``.grad``.
 
 Two ways to build that graph, same numbers:
 
-* ``fused=True`` (the default, fast): a neuron is **one** node. Its op,
-  ``DotActivation``, is the core's n-ary ``Dot`` with the activation applied
-  to its output. The bias rides along as the weight of a constant input 1,
+* ``fused=True`` (the default, fast): a neuron is **one** node. Its op
+  (``DotRelu``, ``DotTanh`` or ``DotSigmoid``) is the core's n-ary ``Dot``
+  with the activation applied to its output. The bias rides along as the weight of a constant input 1,
   placed first, so ``Dot((b, w_1..w_n), (1, x_1..x_n))`` adds
   ``b + w_1 x_1 + ...`` in exactly the order the elementwise graph (and
   micrograd) does. A linear neuron (the last layer) is a plain ``Dot`` node.
@@ -18,7 +18,11 @@ Two ways to build that graph, same numbers:
 
 Fewer nodes is where the speed comes from: every node costs an object, an op,
 a visit in the topological sort and a step of the backward sweep, whatever
-it computes.
+it computes. So an MLP also leaves out the hidden ReLU neurons that are off
+for the current input (weighted sum <= 0), and their edges into the next
+layer: their output is 0 and so is their gradient, so those nodes and edges
+would only carry zeros. Values and gradients are unchanged; ``fused=False``
+keeps every node, for drawings.
 
 Weights start uniform in [-1, 1] from Python's global ``random`` module and
 biases at 0, drawn in the same order as micrograd's ``nn.MLP``: seed
@@ -32,7 +36,7 @@ import math
 import numbers
 import operator
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Sized
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +46,11 @@ from regrad.ops import Dot
 
 Input = Var | float | int
 #: what ``state_dict`` holds: a number per scalar parameter, a list per vector
-StateValue = float | list
+StateValue = float | list[float]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+
+_value = operator.attrgetter("val")  # v -> v.val, mapped over many Vars at C speed
 
 # The constant input that multiplies the bias inside a fused neuron's Dot node.
 # It never requires grad, so it never receives a gradient and can be shared.
@@ -55,36 +61,56 @@ _ONE = Var(1.0)
 _ACTIVATION_METHODS = {"relu": Var.relu, "tanh": Var.tanh, "sigmoid": Var.sigmoid, "linear": None}
 
 
-class DotActivation(Dot):
-    """z = act(w_1 x_1 + ... + w_n x_n): a whole neuron as one op (inputs ordered as for ``Dot``).
+class DotRelu(Dot):
+    """z = relu(w_1 x_1 + ... + w_n x_n): a ReLU neuron as one op (inputs ordered as for ``Dot``).
 
-    The chain rule inside one node: dz/dw_i = act'(s) x_i and dz/dx_i = act'(s) w_i,
-    where s is the weighted sum. So backward scales the incoming gradient by
-    the activation's slope, saved by forward, and hands it to ``Dot.backward``.
-
-    relu: act'(s) = 1 if s > 0 else 0;  tanh: 1 - z**2;  sigmoid: z (1 - z).
+    The chain rule inside one node: with s the weighted sum, dz/dw_i =
+    relu'(s) x_i and dz/dx_i = relu'(s) w_i, where relu'(s) is 1 if s > 0,
+    else 0. So backward either passes the gradient to ``Dot.backward`` or
+    returns zeros (an "off" ReLU, as the Relu op does at s <= 0).
     """
 
-    __slots__ = ("activation", "slope")
-    arg_names = ("activation",)
-
-    def __init__(self, activation: str) -> None:
-        self.activation = activation
+    __slots__ = ("on",)
 
     def forward(self, *inputs: float) -> float:
-        s = super().forward(*inputs)
-        activation = self.activation
-        if activation == "relu":
-            self.slope = 1.0 if s > 0 else 0.0
-            return s if s > 0 else 0.0
-        z = _activation_value(s, activation)
-        self.slope = 1.0 - z * z if activation == "tanh" else z * (1.0 - z)
-        return z
+        s = Dot.forward(self, *inputs)
+        self.on = s > 0
+        return s if s > 0 else 0.0
 
     def backward(self, grad: float) -> tuple[float, ...]:
-        if self.slope == 0.0:  # a relu that is off: no gradient passes (as the Relu op does)
+        if not self.on:
             return (0.0,) * len(self.inputs)
-        return super().backward(grad * self.slope)
+        return Dot.backward(self, grad)
+
+
+class DotTanh(Dot):
+    """z = tanh(w . x) as one op: backward scales the gradient by tanh'(s) = 1 - z**2, then ``Dot.backward``."""
+
+    __slots__ = ("out",)
+
+    def forward(self, *inputs: float) -> float:
+        self.out = math.tanh(Dot.forward(self, *inputs))
+        return self.out
+
+    def backward(self, grad: float) -> tuple[float, ...]:
+        return Dot.backward(self, grad * (1.0 - self.out * self.out))
+
+
+class DotSigmoid(Dot):
+    """z = sigmoid(w . x) as one op: backward scales the gradient by z (1 - z), then ``Dot.backward``."""
+
+    __slots__ = ("out",)
+
+    def forward(self, *inputs: float) -> float:
+        self.out = _activation_value(Dot.forward(self, *inputs), "sigmoid")
+        return self.out
+
+    def backward(self, grad: float) -> tuple[float, ...]:
+        return Dot.backward(self, grad * self.out * (1.0 - self.out))
+
+
+# activation name -> the op of a fused neuron (None: linear, a plain Dot)
+_NEURON_OPS: dict[str, type[Dot] | None] = {"relu": DotRelu, "tanh": DotTanh, "sigmoid": DotSigmoid, "linear": None}
 
 
 def _activation_value(x: float, activation: str) -> float:
@@ -113,8 +139,8 @@ def _check_size(value: object, what: str) -> int:
 def _as_sequence(x: Input | Sequence[Input], nin: int, who: str) -> Sequence[Input]:
     """``x`` checked to be ``nin`` inputs; one value is allowed when ``nin == 1``."""
     if isinstance(x, (Var, numbers.Real)):
-        x = (x,)
-    elif isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
+        return _as_sequence((x,), nin, who)
+    if isinstance(x, (str, bytes)) or not isinstance(x, Sized):
         raise TypeError(f"{who} takes a sequence of {nin} Vars or numbers, got {type(x).__name__}")
     if len(x) != nin:
         raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
@@ -123,7 +149,7 @@ def _as_sequence(x: Input | Sequence[Input], nin: int, who: str) -> Sequence[Inp
 
 def _as_inputs(x: Input | Sequence[Input], nin: int, who: str) -> list[Var]:
     """``x`` as a list of ``nin`` Vars: numbers become constants, once, before any neuron sees them."""
-    return [v if type(v) is Var else Var(v) for v in _as_sequence(x, nin, who)]
+    return [v if isinstance(v, Var) else Var(v) for v in _as_sequence(x, nin, who)]
 
 
 class Module:
@@ -218,7 +244,7 @@ def _state_number(value: object, name: str) -> float:
 class Neuron(Module):
     """``act(b + w . x)``: ``nin`` weights, one bias, an activation (``nonlin=False``: none)."""
 
-    __slots__ = ("_act", "_wb", "activation", "b", "fused", "w")
+    __slots__ = ("_act", "_op", "_wb", "activation", "b", "fused", "w")
 
     def __init__(self, nin: int, nonlin: bool = True, activation: str = "relu", fused: bool = True) -> None:
         _check_size(nin, "Neuron nin")
@@ -227,6 +253,7 @@ class Neuron(Module):
         self.b = Var(0.0, req_grad=True, name="b")
         self.activation = _check_activation(activation) if nonlin else "linear"
         self._act = _ACTIVATION_METHODS[self.activation]
+        self._op = _NEURON_OPS[self.activation]
         self.fused = fused
         # the Dot node's weight half: bias first (it multiplies the constant 1)
         self._wb = (self.b, *self.w)
@@ -237,34 +264,40 @@ class Neuron(Module):
 
     def __call__(self, x: Input | Sequence[Input]) -> Var:
         x = _as_inputs(x, len(self.w), "Neuron")
-        return self._forward(x, (_ONE, *x))
+        return self._forward(x, (_ONE, *x))  # type: ignore[return-value]  # None only with prune_off
 
     def _forward(
-        self, x: list[Var], one_x: tuple[Var, ...], prune_off: bool = False, one_vals: list[float] | None = None
-    ) -> Var:
-        """The neuron on checked inputs ``x``.
+        self,
+        x: list[Var],
+        one_x: tuple[Var, ...],
+        live: list[int] | None = None,
+        prune_off: bool = False,
+        one_vals: list[float] | None = None,
+    ) -> Var | None:
+        """The neuron on checked inputs ``x`` (a Layer prepares the arguments once for all its neurons).
 
-        ``one_x`` is ``(1, *x)`` and ``one_vals`` its values: a Layer builds them once for all its neurons.
-
+        ``one_x`` is ``(1, *x)``. ``live`` lists which of the neuron's inputs
+        ``x`` holds when the layer left some out (None: all of them).
         ``prune_off=True`` (an MLP's hidden layers): a ReLU that is off
-        (weighted sum <= 0) returns the constant 0 and builds no node. Its
-        node would pass only zero gradients (the ReLU's slope is 0 there), so
-        leaving it out changes no value and no gradient; it only saves work.
+        (weighted sum <= 0) returns None and builds no node; ``one_vals``
+        are the values of ``one_x``, for that test.
         """
         if not self.fused:  # the seed's graph: b + w_1*x_1 + w_2*x_2 + ..., then the activation
             act = self.b
             for wi, xi in zip(self.w, x):
                 act = act + wi * xi
             return act if self._act is None else self._act(act)
-        if self._act is None:  # linear: the weighted sum is the output
-            return regrad.dot(self._wb, one_x)
-        if prune_off and self._act is Var.relu:
-            # the weighted sum on plain floats, added in the same order as Dot does
+        wb = self._wb if live is None else (self.b, *[self.w[i] for i in live])
+        op = self._op
+        if op is None:  # linear: the weighted sum is the output
+            return regrad.dot(wb, one_x)
+        if prune_off and op is DotRelu:
             if one_vals is None:
-                one_vals = [v.val for v in one_x]
-            if sum(map(operator.mul, [w.val for w in self._wb], one_vals)) <= 0:
-                return Var(0.0, name="relu off")
-        return regrad.apply(DotActivation, *self._wb, *one_x, activation=self.activation)
+                one_vals = list(map(_value, one_x))
+            # the weighted sum on plain floats, added in the same order as Dot does
+            if sum(map(operator.mul, map(_value, wb), one_vals)) <= 0:
+                return None
+        return regrad.apply(op, *wb, *one_x)
 
     def predict(self, x: Sequence[float]) -> float:
         """The output for plain-float inputs, without building a graph (fast)."""
@@ -305,12 +338,26 @@ class Layer(Module):
 
     def __call__(self, x: Input | Sequence[Input]) -> Var | list[Var]:
         out = self._forward(_as_inputs(x, self.nin, "Layer"))
-        return out[0] if len(out) == 1 else out
+        return out[0] if len(out) == 1 else out  # type: ignore[return-value]
 
-    def _forward(self, x: list[Var], prune_off: bool = False) -> list[Var]:
-        one_x = (_ONE, *x)  # the inputs with the bias's constant 1 in front, shared by all neurons
-        one_vals = [v.val for v in one_x] if prune_off else None
-        return [n._forward(x, one_x, prune_off, one_vals) for n in self.neurons]
+    def _forward(self, x: Sequence[Var | None], prune_off: bool = False) -> list[Var | None]:
+        """The layer on checked inputs; in an MLP, None marks a ReLU of the previous layer that was off.
+
+        ``prune_off=True`` (an MLP's hidden layers): ReLUs that are off build
+        no node and come out as None. Their output is 0 and so is their
+        gradient (the ReLU's slope is 0 there), so a node for them would only
+        carry zeros. The next layer then leaves those inputs out, with their
+        weights: w * 0 adds nothing to a sum and passes no gradient to w.
+        Values and gradients are unchanged; only the work shrinks.
+        """
+        live = None
+        inputs: list[Var] = x  # type: ignore[assignment]  # no None in it, or made so just below
+        if None in x:
+            live = [i for i, v in enumerate(x) if v is not None]
+            inputs = [x[i] for i in live]  # type: ignore[misc]
+        one_x = (_ONE, *inputs)  # the inputs with the bias's constant 1 in front, shared by all neurons
+        one_vals = list(map(_value, one_x)) if prune_off else None
+        return [n._forward(inputs, one_x, live, prune_off, one_vals) for n in self.neurons]
 
     def predict(self, x: Sequence[float]) -> list[float]:
         """Outputs for plain-float inputs, without building a graph."""
@@ -353,13 +400,14 @@ class MLP(Module):
         self.fused = fused
 
     def __call__(self, x: Input | Sequence[Input]) -> Var | list[Var]:
-        out = _as_inputs(x, self.nin, "MLP")
+        out: Sequence[Var | None] = _as_inputs(x, self.nin, "MLP")
         last = len(self.layers) - 1
         for i, layer in enumerate(self.layers):
             # hidden layers may leave out ReLUs that are off: the last layer is
             # linear, so the output always depends on its weights
             out = layer._forward(out, prune_off=i < last)
-        return out[0] if len(out) == 1 else out
+        # the last layer is never pruned: no None left
+        return out[0] if len(out) == 1 else out  # type: ignore[return-value]
 
     def predict(self, x: Sequence[float]) -> float | list[float]:
         """The model's output for plain floats, computed without any Var (fast, for plots).

@@ -37,6 +37,11 @@ def _mse(scores: list[Var], y: list[float]) -> Var:
     return mse_loss(scores, y)
 
 
+def _score(model: MLP, x: list[float]) -> Var:
+    """The model's one output (the MLPs here end in one neuron, so it is a Var)."""
+    return model(x)  # type: ignore[return-value]
+
+
 #: loss name -> function of (scores, labels in ±1)
 LOSSES: dict[str, Callable[[list[Var], list[float]], Var]] = {"hinge": _hinge, "bce": _bce, "mse": _mse}
 
@@ -120,7 +125,7 @@ def train_moons(
         for first in range(0, n, batch_size):
             batch = order[first : first + batch_size]
             xb, yb = [X[i] for i in batch], [y[i] for i in batch]
-            scores = [model(x) for x in xb]
+            scores = [_score(model, x) for x in xb]
             total = data_loss(scores, yb)
             if alpha:
                 total = total + l2_penalty(params, alpha)
@@ -139,7 +144,7 @@ def train_moons(
         bar.close()
 
     with regrad.no_grad():  # the final model on all the data, no graph needed
-        scores = [model(x) for x in X]
+        scores = [_score(model, x) for x in X]
         final = data_loss(scores, y)
         if alpha:
             final = final + l2_penalty(params, alpha)
