@@ -25,6 +25,10 @@ mermaid = drawing.to_mermaid()             # Mermaid flowchart text
 print(drawing)
 # --8<-- [end:object]
 
+# checked on every docs build, not shown: what the guide's Jupyter section says
+if drawing._repr_html_() != drawing.to_html(full_page=False) or "<svg" not in drawing._repr_svg_():
+    raise RuntimeError("the Jupyter section of docs/viz-guide.md no longer matches regrad_viz")
+
 # --8<-- [start:freed]
 z = x * 2 + 1
 z.backward()  # frees the graph
