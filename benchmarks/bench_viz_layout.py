@@ -75,8 +75,10 @@ def _orient(p, q, r) -> int:
 
 def _on_segment(p, q, r) -> bool:
     """r lies on segment pq (given that p, q, r are collinear)."""
-    return min(p[0], q[0]) - 1e-9 <= r[0] <= max(p[0], q[0]) + 1e-9 and \
-        min(p[1], q[1]) - 1e-9 <= r[1] <= max(p[1], q[1]) + 1e-9
+    return (
+        min(p[0], q[0]) - 1e-9 <= r[0] <= max(p[0], q[0]) + 1e-9
+        and min(p[1], q[1]) - 1e-9 <= r[1] <= max(p[1], q[1]) + 1e-9
+    )
 
 
 def count_crossings(centres: dict[str, tuple[float, float]], edges: list[tuple[str, str]]) -> int:
@@ -92,8 +94,12 @@ def count_crossings(centres: dict[str, tuple[float, float]], edges: list[tuple[s
             o3, o4 = _orient(p2, q2, p1), _orient(p2, q2, q1)
             if o1 != o2 and o3 != o4:
                 total += 1
-            elif (o1 == 0 and _on_segment(p1, q1, p2)) or (o2 == 0 and _on_segment(p1, q1, q2)) or \
-                    (o3 == 0 and _on_segment(p2, q2, p1)) or (o4 == 0 and _on_segment(p2, q2, q1)):
+            elif (
+                (o1 == 0 and _on_segment(p1, q1, p2))
+                or (o2 == 0 and _on_segment(p1, q1, q2))
+                or (o3 == 0 and _on_segment(p2, q2, p1))
+                or (o4 == 0 and _on_segment(p2, q2, q1))
+            ):
                 total += 1  # touching or overlapping segments count too
     return total
 
@@ -107,8 +113,9 @@ def ours(drawing: regrad_viz.Drawing):
 def graphviz(dot_text: str, timeout: float = 120.0):
     """Node centres, edges and size of ``dot``'s layout (None on timeout)."""
     try:
-        out = subprocess.run(["dot", "-Tjson"], input=dot_text, capture_output=True, text=True,
-                             timeout=timeout, check=True).stdout
+        out = subprocess.run(
+            ["dot", "-Tjson"], input=dot_text, capture_output=True, text=True, timeout=timeout, check=True
+        ).stdout
     except subprocess.TimeoutExpired:
         return None
     data = json.loads(out)
@@ -135,10 +142,14 @@ def main() -> int:
     print("# regrad-viz layout vs Graphviz dot\n")
     print(f"- Python {platform.python_version()} on {platform.machine()}, {dot_version}")
     print("- crossings: straight segments between node centres, counted the same way for both layouts")
-    print("- size: width x height of the layout, in each tool's own unit (px for regrad-viz, pt for dot;"
-          " both with a 12-unit monospace label font)\n")
-    print("| graph | nodes | edges | crossings regrad-viz | crossings dot | size regrad-viz | size dot | "
-          "no more crossings than dot |")
+    print(
+        "- size: width x height of the layout, in each tool's own unit (px for regrad-viz, pt for dot;"
+        " both with a 12-unit monospace label font)\n"
+    )
+    print(
+        "| graph | nodes | edges | crossings regrad-viz | crossings dot | size regrad-viz | size dot | "
+        "no more crossings than dot |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|:---:|")
     all_ok = True
     for name, root in quality_graphs().items():
@@ -149,20 +160,27 @@ def main() -> int:
         theirs = count_crossings(dc, de)
         ok = mine <= theirs
         all_ok &= ok
-        print(f"| {name} | {len(c)} | {len(e)} | {mine} | {theirs} | {w:.0f} x {h:.0f} | {dw:.0f} x {dh:.0f} | "
-              f"{'yes' if ok else '**no**'} |")
+        print(
+            f"| {name} | {len(c)} | {len(e)} | {mine} | {theirs} | {w:.0f} x {h:.0f} | {dw:.0f} x {dh:.0f} | "
+            f"{'yes' if ok else '**no**'} |"
+        )
     print(f"\nTarget met on every graph: {'yes' if all_ok else 'NO'}\n")
 
     print("## Time for big graphs\n")
-    print("`draw` = graph walk + backward trace + layout; `HTML` = draw + `to_html()`; "
-          "`dot` = `dot -Tjson` on the same graph's DOT export; `dot / draw` = how many times "
-          "longer dot takes. Graphs of up to 1,500 layout vertices (nodes + dummy nodes) get four "
-          "crossing-reduction starts (each swept both ways) and a straight-line tie-break, bigger ones "
-          "a single start: that is why the 653-node graph takes longer than the 2,457-node one.\n")
+    print(
+        "`draw` = graph walk + backward trace + layout; `HTML` = draw + `to_html()`; "
+        "`dot` = `dot -Tjson` on the same graph's DOT export; `dot / draw` = how many times "
+        "longer dot takes. Graphs of up to 1,500 layout vertices (nodes + dummy nodes) get four "
+        "crossing-reduction starts (each swept both ways) and a straight-line tie-break, bigger ones "
+        "a single start: that is why the 653-node graph takes longer than the 2,457-node one.\n"
+    )
     print("| graph | nodes | edges | draw (s) | HTML (s) | HTML size (MB) | dot (s) | dot / draw |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    sizes = [("MLP(4,[16,8,1])", 4, [16, 8, 1]), ("MLP(8,[32,16,1])", 8, [32, 16, 1]),
-             ("MLP(16,[48,24,1])", 16, [48, 24, 1])]
+    sizes = [
+        ("MLP(4,[16,8,1])", 4, [16, 8, 1]),
+        ("MLP(8,[32,16,1])", 8, [32, 16, 1]),
+        ("MLP(16,[48,24,1])", 16, [48, 24, 1]),
+    ]
     if args.quick:
         sizes = sizes[:2]
     for name, nin, layers in sizes:
@@ -178,8 +196,10 @@ def main() -> int:
         t4 = time.perf_counter()
         dot_s = f"{t4 - t3:.2f}" if result is not None else f"> {args.dot_timeout:.0f} (stopped)"
         ratio = f"{(t4 - t3) / (t1 - t0):.1f}x" if result is not None else "-"
-        print(f"| {name} | {n} | {m} | {t1 - t0:.2f} | {t2 - t0:.2f} | {len(page.encode()) / 1e6:.1f} | "
-              f"{dot_s} | {ratio} |")
+        print(
+            f"| {name} | {n} | {m} | {t1 - t0:.2f} | {t2 - t0:.2f} | {len(page.encode()) / 1e6:.1f} | "
+            f"{dot_s} | {ratio} |"
+        )
     return 0 if all_ok else 2
 
 

@@ -85,9 +85,7 @@ def test_the_api_reference_documents_every_public_name(site: Path, package: str)
     page = {"regrad": "core", "regrad_viz": "viz", "regrad_nn": "nn"}[package]
     anchors = set(re.findall(r'id="([\w.]+)"', (site / "api" / page / "index.html").read_text(encoding="utf-8")))
     missing = [
-        name
-        for name in module.__all__
-        if not any(anchor == name or anchor.endswith("." + name) for anchor in anchors)
+        name for name in module.__all__ if not any(anchor == name or anchor.endswith("." + name) for anchor in anchors)
     ]
     assert missing == []
 

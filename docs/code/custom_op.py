@@ -23,6 +23,8 @@ class Softplus(Op):
 
 def softplus(x: Var) -> Var:
     return regrad.apply(Softplus, x)
+
+
 # --8<-- [end:op]
 
 
@@ -40,6 +42,7 @@ for point in (0.5, -3.0, 20.0):
     print(point, regrad.gradcheck(lambda x: softplus(x * 3) + x, [point]))
 print(softplus(Var(-800.0)).val, softplus(Var(800.0)).val)  # no overflow at the extremes
 # --8<-- [end:check]
+
 
 # --8<-- [start:args]
 class Scale(Op):

@@ -4,9 +4,9 @@ from regrad import Var
 
 x = Var(2.0, req_grad=True, name="x")
 w = Var(-3.0, req_grad=True, name="w")
-u = x * w      # a Mul node: u = -6
-v = u + x      # an Add node; x is used twice
-L = v ** 2     # a Pow node with power=2: L = 16
+u = x * w  # a Mul node: u = -6
+v = u + x  # an Add node; x is used twice
+L = v**2  # a Pow node with power=2: L = 16
 
 print(L)
 print(L.op, L.src)

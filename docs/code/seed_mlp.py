@@ -10,6 +10,6 @@ print("number of parameters", len(model.parameters()))
 for name, p in model.named_parameters():  # short labels for the drawing: "l0.n1.w0"
     p.name = name.replace("layers.", "l").replace("neurons.", "n").replace(".w.", ".w")
 x = Var(0.5, name="x")
-y = model([x, x ** 2])
+y = model([x, x**2])
 print(f"y = {y.val:.4f}")
 draw_to_html(y, "computed_graph_mlp", "LR")  # inputs on the left, output on the right

@@ -9,19 +9,19 @@ from regrad_viz import draw_to_html
 
 x = Var(0.5, req_grad=True, name="x")
 y = 1 / (1 + (-x).exp())
-path = draw_to_html(y, "sigmoid")         # writes sigmoid.html, returns its path
+path = draw_to_html(y, "sigmoid")  # writes sigmoid.html, returns its path
 draw_to_html(y, "sigmoid_lr.html", "LR")  # a name with an extension is used as given
 print(path)
 # --8<-- [end:one_call]
 
 # --8<-- [start:object]
 drawing = regrad_viz.draw(y, orientation="LR")
-page = drawing.to_html()                   # a whole HTML page, as a string
-piece = drawing.to_html(full_page=False)   # a fragment to embed in a page of your own
-svg = drawing.to_svg()                     # the SVG alone (static: no script)
-drawing.save("graph.svg")                  # .html, .svg, .dot or .mmd, by the extension
-dot = drawing.to_dot()                     # Graphviz DOT text
-mermaid = drawing.to_mermaid()             # Mermaid flowchart text
+page = drawing.to_html()  # a whole HTML page, as a string
+piece = drawing.to_html(full_page=False)  # a fragment to embed in a page of your own
+svg = drawing.to_svg()  # the SVG alone (static: no script)
+drawing.save("graph.svg")  # .html, .svg, .dot or .mmd, by the extension
+dot = drawing.to_dot()  # Graphviz DOT text
+mermaid = drawing.to_mermaid()  # Mermaid flowchart text
 print(drawing)
 # --8<-- [end:object]
 

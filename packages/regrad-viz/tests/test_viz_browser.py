@@ -15,8 +15,16 @@ import regrad_viz
 from regrad import Var
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-quic"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 pytestmark = [
     pytest.mark.browser,
@@ -56,8 +64,12 @@ def open_page(browser):
         page = browser.new_page(viewport={"width": 1100, "height": 800})
         problems = []
         page.on("pageerror", lambda err: problems.append(f"pageerror: {err}"))
-        page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
-                if msg.type in ("error", "warning") else None)
+        page.on(
+            "console",
+            lambda msg: (
+                problems.append(f"console {msg.type}: {msg.text}") if msg.type in ("error", "warning") else None
+            ),
+        )
         page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
 
         def route(r):
@@ -79,8 +91,9 @@ def open_page(browser):
 
 
 def active_node(page, scope="div.regrad-viz"):
-    return page.eval_on_selector(scope, "el => { const a = el.querySelector('.rv-active'); "
-                                        "return a ? a.getAttribute('data-node') : null; }")
+    return page.eval_on_selector(
+        scope, "el => { const a = el.querySelector('.rv-active'); return a ? a.getAttribute('data-node') : null; }"
+    )
 
 
 def test_viz_browser_mlp_page_renders_and_steps(tmp_path, open_page):
@@ -141,9 +154,10 @@ def test_viz_browser_two_fragments_share_a_page(tmp_path, open_page):
     x = Var(0.5, req_grad=True)
     first = regrad_viz.draw(a + a**2).to_html(full_page=False)
     second = regrad_viz.draw(1 / (1 + (-x).exp()), orientation="LR").to_html(full_page=False)
-    html = ("<!DOCTYPE html><html><head><meta charset='utf-8'></head>"
-            "<body style='background:#111;color:#eee'><h1>docs</h1>"
-            + first + "<p>text</p>" + second + "</body></html>")
+    html = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'></head>"
+        "<body style='background:#111;color:#eee'><h1>docs</h1>" + first + "<p>text</p>" + second + "</body></html>"
+    )
     path = tmp_path / "two.html"
     path.write_text(html, encoding="utf-8")
     page, problems = open_page(str(path))

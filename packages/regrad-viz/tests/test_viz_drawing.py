@@ -73,7 +73,11 @@ def test_viz_adjoints_match_torch():
         t.retain_grad()
     out.backward()
     expected = {
-        "Neg": neg.grad.item(), "Exp": e.grad.item(), "Add": s.grad.item(), "Div": out.grad.item(), "x": tx.grad.item(),
+        "Neg": neg.grad.item(),
+        "Exp": e.grad.item(),
+        "Add": s.grad.item(),
+        "Div": out.grad.item(),
+        "x": tx.grad.item(),
     }
     by_title = {lines[0]: lines for lines in texts.values()}
     for title, grad in expected.items():
@@ -101,7 +105,7 @@ def test_viz_stepper_shows_local_derivatives():
     _a, y = pow_graph()
     data = page_data(regrad_viz.draw(y).to_html())
     pow_step = next(s for s in data["steps"] if data["nodes"][s[0]][2] == "Pow")
-    (_, _, local, sent, flows, _, _), = pow_step[3]
+    ((_, _, local, sent, flows, _, _),) = pow_step[3]
     assert (local, sent, flows) == ("-8.0000", "-8.0000", 1)
 
 
@@ -113,8 +117,8 @@ def test_viz_kinds_and_colours():
     kinds = sorted(re.findall(r'data-kind="(\w+)"', svg))
     assert kinds == ["const", "const", "leaf", "op", "op"]
     assert "#1f4e8c" in svg and "#cfe3f7" in svg and "#e4e6e9" in svg
-    legend = svg[svg.index('class="rv-legend"'):]
-    legend = legend[:legend.index("</g>")]
+    legend = svg[svg.index('class="rv-legend"') :]
+    legend = legend[: legend.index("</g>")]
     assert "data-" not in legend and "leaf" in legend and "constant" in legend
 
 

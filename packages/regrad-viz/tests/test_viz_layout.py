@@ -69,7 +69,7 @@ def random_expression(seed: int, size: int) -> Var:
         elif kind == 3:
             v = (a * 0.1).tanh()
         elif kind == 4:
-            v = a ** 2
+            v = a**2
         else:
             v = 2.0 * b
         pool.append(v)
@@ -130,15 +130,17 @@ def path_points(d, samples=12):
             cur = nxt
             i += 3
         elif cmd == "C":
-            c = [float(x) for x in tokens[i + 1:i + 7]]
+            c = [float(x) for x in tokens[i + 1 : i + 7]]
             p0, p1, p2, p3 = cur, (c[0], c[1]), (c[2], c[3]), (c[4], c[5])
             for t in range(1, samples + 1):
                 f = t / samples
                 g = 1 - f
-                pts.append((
-                    g**3 * p0[0] + 3 * g * g * f * p1[0] + 3 * g * f * f * p2[0] + f**3 * p3[0],
-                    g**3 * p0[1] + 3 * g * g * f * p1[1] + 3 * g * f * f * p2[1] + f**3 * p3[1],
-                ))
+                pts.append(
+                    (
+                        g**3 * p0[0] + 3 * g * g * f * p1[0] + 3 * g * f * f * p2[0] + f**3 * p3[0],
+                        g**3 * p0[1] + 3 * g * g * f * p1[1] + 3 * g * f * f * p2[1] + f**3 * p3[1],
+                    )
+                )
             cur = p3
             i += 7
         else:
@@ -158,7 +160,7 @@ def check_layout(root_var, orientation="TB", edges_avoid_boxes=True):
     # no two boxes overlap
     items = sorted(boxes.items(), key=lambda kv: kv[1][0] - kv[1][2] / 2)
     for i, (a, (ax, ay, aw, ah, _)) in enumerate(items):
-        for b, (bx, by, bw, bh, _) in items[i + 1:]:
+        for b, (bx, by, bw, bh, _) in items[i + 1 :]:
             if bx - bw / 2 >= ax + aw / 2:
                 break  # sorted by left edge: nothing further right can overlap a
             overlap_x = min(ax + aw / 2, bx + bw / 2) - max(ax - aw / 2, bx - bw / 2)
@@ -224,8 +226,11 @@ def test_viz_layout_is_deterministic_across_processes(tmp_path):
     for run, hashseed in (("a", "1"), ("b", "2")):
         out = tmp_path / run
         out.mkdir()
-        subprocess.run([sys.executable, "-c", code, str(out)], check=True, env={"PYTHONHASHSEED": hashseed,
-                       "PATH": "/usr/bin:/bin"})
+        subprocess.run(
+            [sys.executable, "-c", code, str(out)],
+            check=True,
+            env={"PYTHONHASHSEED": hashseed, "PATH": "/usr/bin:/bin"},
+        )
     here = {name: regrad_viz.draw(root).to_html() for name, root in seed_graphs().items()}
     for name in here:
         a = (tmp_path / "a" / f"{name}.html").read_text(encoding="utf-8")

@@ -1,16 +1,17 @@
 """regrad: a small reverse-mode automatic differentiation engine, in the operator view.
 
->>> from regrad import Var
->>> a = Var(3.0, req_grad=True)
->>> b = Var(2.0, req_grad=True)
->>> y = (a * b + b ** 3).relu()
->>> y.backward()
->>> a.grad, b.grad
-(2.0, 15.0)
-
 ``Var`` holds a value and the graph that made it; ``regrad.ops`` holds the
 primitives (an ``Op`` subclass each, with forward and backward); the engine
 (``regrad.engine``) walks the graph backwards. Only leaves keep ``.grad``.
+
+Examples:
+    >>> from regrad import Var
+    >>> a = Var(3.0, req_grad=True)
+    >>> b = Var(2.0, req_grad=True)
+    >>> y = (a * b + b ** 3).relu()
+    >>> y.backward()
+    >>> a.grad, b.grad
+    (2.0, 15.0)
 """
 
 from . import ops

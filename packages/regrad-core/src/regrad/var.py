@@ -153,7 +153,7 @@ class Var:
     # ----------------------------------------------------------------- methods
 
     def exp(self) -> Var:
-        """e ** self."""
+        """e ** self; OverflowError if that is too large for a float."""
         return _apply1(ops.Exp(), self)
 
     def log(self) -> Var:
@@ -165,12 +165,15 @@ class Var:
         return _apply1(ops.Sqrt(), self)
 
     def sin(self) -> Var:
+        """sin(self); its derivative is cos(self)."""
         return _apply1(ops.Sin(), self)
 
     def cos(self) -> Var:
+        """cos(self); its derivative is -sin(self)."""
         return _apply1(ops.Cos(), self)
 
     def tanh(self) -> Var:
+        """tanh(self), as one node; its derivative is 1 - tanh(self)**2."""
         return _apply1(ops.Tanh(), self)
 
     def relu(self) -> Var:
@@ -182,6 +185,7 @@ class Var:
         return _apply1(ops.Sigmoid(), self)
 
     def abs(self) -> Var:
+        """|self|; its derivative is sign(self), taken as 0 at 0 (as in PyTorch)."""
         return _apply1(ops.Abs(), self)
 
     # ---------------------------------------------------------------- backward

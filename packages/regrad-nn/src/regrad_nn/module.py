@@ -251,6 +251,11 @@ class Neuron(Module):
         # labels w0, w1, ..., b name the parameters in drawings
         self.w = [Var(random.uniform(-1, 1), req_grad=True, name=f"w{i}") for i in range(nin)]
         self.b = Var(0.0, req_grad=True, name="b")
+        # Gradients start at 0.0, as after zero_grad() (and as in micrograd): a weight
+        # that the first loss does not reach (its ReLU is off, so the MLP leaves it
+        # out of the graph) then holds the 0 gradient it mathematically has.
+        for p in (*self.w, self.b):
+            p.grad = 0.0
         self.activation = _check_activation(activation) if nonlin else "linear"
         self._act = _ACTIVATION_METHODS[self.activation]
         self._op = _NEURON_OPS[self.activation]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import regrad
 
@@ -28,8 +29,15 @@ class Drawing:
 
     __slots__ = ("decimals", "graph", "layout", "lines", "orientation", "title")
 
-    def __init__(self, graph: Graph, layout: Layout, lines: list[list[tuple[str, str]]],
-                 orientation: str, decimals: int, title: str) -> None:
+    def __init__(
+        self,
+        graph: Graph,
+        layout: Layout,
+        lines: list[list[tuple[str, str]]],
+        orientation: str,
+        decimals: int,
+        title: str,
+    ) -> None:
         self.graph = graph
         self.layout = layout
         self.lines = lines
@@ -38,8 +46,10 @@ class Drawing:
         self.title = title
 
     def __repr__(self) -> str:
-        return (f"<Drawing of {self.title!r}: {len(self.graph.nodes)} nodes, {len(self.graph.edges)} edges, "
-                f"{self.orientation}, {self.layout.width:.0f}x{self.layout.height:.0f}>")
+        return (
+            f"<Drawing of {self.title!r}: {len(self.graph.nodes)} nodes, {len(self.graph.edges)} edges, "
+            f"{self.orientation}, {self.layout.width:.0f}x{self.layout.height:.0f}>"
+        )
 
     # ------------------------------------------------------------------ SVG
 
@@ -83,8 +93,12 @@ class Drawing:
         """
         target = Path(path)
         writers = {
-            ".html": self.to_html, ".htm": self.to_html, ".svg": self.to_svg,
-            ".dot": self.to_dot, ".gv": self.to_dot, ".mmd": self.to_mermaid,
+            ".html": self.to_html,
+            ".htm": self.to_html,
+            ".svg": self.to_svg,
+            ".dot": self.to_dot,
+            ".gv": self.to_dot,
+            ".mmd": self.to_mermaid,
         }
         writer = writers.get(target.suffix.lower())
         if writer is None:
@@ -104,8 +118,13 @@ class Drawing:
         return self.to_svg()
 
 
-def draw(root: regrad.Var, orientation: str = "TB", decimals: int = 4,
-         max_nodes: int = DEFAULT_MAX_NODES, show_adjoints: bool = False) -> Drawing:
+def draw(
+    root: regrad.Var,
+    orientation: str = "TB",
+    decimals: int = 4,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    show_adjoints: bool = False,
+) -> Drawing:
     """Lay out the computation graph that produced ``root``.
 
     ``orientation``: where the data flows, ``"TB"`` (inputs at the top, root at
@@ -131,7 +150,7 @@ def draw(root: regrad.Var, orientation: str = "TB", decimals: int = 4,
     return Drawing(graph, layout, lines, orientation, decimals, root.name)
 
 
-def draw_to_html(root: regrad.Var, name: str | os.PathLike[str], orientation: str = "TB", **options) -> str:
+def draw_to_html(root: regrad.Var, name: str | os.PathLike[str], orientation: str = "TB", **options: Any) -> str:
     """Write ``root``'s graph as one self-contained HTML file and return its path.
 
     As in the seed, a ``name`` without an extension gets ``.html``

@@ -37,8 +37,16 @@ class Node:
 
     __slots__ = ("adjoint", "grad", "id", "kind", "label", "op_args", "op_name", "value")
 
-    def __init__(self, id: str, kind: str, op_name: str | None, op_args: dict[str, Any],
-                 label: str | None, value: float, grad: float | None) -> None:
+    def __init__(
+        self,
+        id: str,
+        kind: str,
+        op_name: str | None,
+        op_args: dict[str, Any],
+        label: str | None,
+        value: float,
+        grad: float | None,
+    ) -> None:
         self.id = id
         #: ``"leaf"`` (user Var with req_grad), ``"const"`` (number or no-grad Var) or ``"op"``
         self.kind = kind
@@ -162,8 +170,9 @@ def collect_graph(root: regrad.Var, max_nodes: int = DEFAULT_MAX_NODES, trace: b
     return Graph(nodes, edges, steps)
 
 
-def _trace(root: regrad.Var, vars_: list[regrad.Var], index: dict[int, int],
-           edges: list[Edge], nodes: list[Node]) -> list[Step]:
+def _trace(
+    root: regrad.Var, vars_: list[regrad.Var], index: dict[int, int], edges: list[Edge], nodes: list[Node]
+) -> list[Step]:
     """The backward pass as ``Step``s, plus each node's adjoint (no side effects)."""
     if not root.req_grad:
         return []  # no gradient flows: nothing to step through

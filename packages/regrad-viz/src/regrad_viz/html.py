@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 from html import escape
+from typing import Any
 
 from .graph import Graph
 from .labels import COLOURS, LEGEND, fixed
@@ -368,11 +369,16 @@ def script_json(value: object) -> str:
     (JSON.parse turns them back into the characters).
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
-def drawing_data(graph: Graph, width: float, height: float, decimals: int) -> dict:
+def drawing_data(graph: Graph, width: float, height: float, decimals: int) -> dict[str, Any]:
     """What the script needs: node texts for hovering and the backward steps.
 
     Numbers are sent already formatted (fixed decimals and Python's full
@@ -381,11 +387,17 @@ def drawing_data(graph: Graph, width: float, height: float, decimals: int) -> di
     nodes = []
     for node in graph.nodes:
         args = ", ".join(f"{k}={v!r}" for k, v in node.op_args.items())
-        nodes.append([
-            node.id, node.kind, node.title, args, repr(node.value),
-            None if node.grad is None else repr(node.grad),
-            None if node.adjoint is None else repr(node.adjoint),
-        ])
+        nodes.append(
+            [
+                node.id,
+                node.kind,
+                node.title,
+                args,
+                repr(node.value),
+                None if node.grad is None else repr(node.grad),
+                None if node.adjoint is None else repr(node.adjoint),
+            ]
+        )
     steps: list[list[object]] = []
     acc: dict[int, float] = {}
     for step in graph.steps:
@@ -397,8 +409,17 @@ def drawing_data(graph: Graph, width: float, height: float, decimals: int) -> di
             if flows:
                 acc[parent] = acc.get(parent, 0.0) + sent  # the engine's order of additions
             total = acc.get(parent, 0.0)
-            sends.append([k, parent, None if local is None else fixed(local, decimals), fixed(sent, decimals),
-                          1 if flows else 0, fixed(total, decimals), repr(total)])
+            sends.append(
+                [
+                    k,
+                    parent,
+                    None if local is None else fixed(local, decimals),
+                    fixed(sent, decimals),
+                    1 if flows else 0,
+                    fixed(total, decimals),
+                    repr(total),
+                ]
+            )
         steps.append([step.node, fixed(step.grad, decimals), repr(step.grad), sends])
     return {"width": width, "height": height, "nodes": nodes, "steps": steps}
 
@@ -413,42 +434,44 @@ def _legend_html() -> str:
     return "".join(parts)
 
 
-def fragment(svg: str, data: dict, *, page: bool = False, height: float | None = None) -> str:
+def fragment(svg: str, data: dict[str, Any], *, page: bool = False, height: float | None = None) -> str:
     """One self-contained ``<div class="regrad-viz">`` (see the module docstring)."""
     stage_h = 480 if height is None else int(min(640, max(220, height + 24)))
     cls = "regrad-viz rv-page" if page else "regrad-viz"
     wheel = "wheel: zoom" if page else "Ctrl + wheel: zoom"
-    return "".join([
-        f'<div class="{cls}" style="--rv-height:{stage_h}px">',
-        f"<style>{CSS}</style>",
-        '<div class="rv-bar">',
-        _legend_html(),
-        '<div class="rv-group" role="group" aria-label="backward-pass stepper">',
-        '<button type="button" class="rv-reset" title="back to the start">Reset</button>',
-        '<button type="button" class="rv-prev">\u25c0 Prev</button>',
-        '<button type="button" class="rv-next">Next \u25b6</button>',
-        '<button type="button" class="rv-play">\u25b6 Play</button>',
-        '<span class="rv-count"></span></div>',
-        '<div class="rv-group" role="group" aria-label="zoom">',
-        '<button type="button" class="rv-out" title="zoom out">\u2212</button>',
-        '<button type="button" class="rv-in" title="zoom in">+</button>',
-        '<button type="button" class="rv-fit" title="show the whole graph">Fit</button></div>',
-        f'<span class="rv-hint">hover: details \u00b7 drag: pan \u00b7 {wheel}</span>',
-        "</div>",
-        '<div class="rv-info" aria-live="polite"></div>',
-        '<div class="rv-stage">',
-        svg,
-        '<div class="rv-tip" hidden></div></div>',
-        f'<script type="application/json" class="rv-data">{script_json(data)}</script>',
-        f"<script>{JS}</script>",
-        "</div>",
-    ])
+    return "".join(
+        [
+            f'<div class="{cls}" style="--rv-height:{stage_h}px">',
+            f"<style>{CSS}</style>",
+            '<div class="rv-bar">',
+            _legend_html(),
+            '<div class="rv-group" role="group" aria-label="backward-pass stepper">',
+            '<button type="button" class="rv-reset" title="back to the start">Reset</button>',
+            '<button type="button" class="rv-prev">\u25c0 Prev</button>',
+            '<button type="button" class="rv-next">Next \u25b6</button>',
+            '<button type="button" class="rv-play">\u25b6 Play</button>',
+            '<span class="rv-count"></span></div>',
+            '<div class="rv-group" role="group" aria-label="zoom">',
+            '<button type="button" class="rv-out" title="zoom out">\u2212</button>',
+            '<button type="button" class="rv-in" title="zoom in">+</button>',
+            '<button type="button" class="rv-fit" title="show the whole graph">Fit</button></div>',
+            f'<span class="rv-hint">hover: details \u00b7 drag: pan \u00b7 {wheel}</span>',
+            "</div>",
+            '<div class="rv-info" aria-live="polite"></div>',
+            '<div class="rv-stage">',
+            svg,
+            '<div class="rv-tip" hidden></div></div>',
+            f'<script type="application/json" class="rv-data">{script_json(data)}</script>',
+            f"<script>{JS}</script>",
+            "</div>",
+        ]
+    )
 
 
 def page(fragment_html: str, title: str) -> str:
     """A complete HTML document around one fragment."""
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n"
         "<style>html,body{margin:0;background:#eef1f4}body{padding:8px}"

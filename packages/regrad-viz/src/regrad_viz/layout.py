@@ -59,7 +59,7 @@ class Layout:
         self.width = 0.0
         self.height = 0.0
         self.boxes: list[tuple[float, float, float, float]] = []
-        self.paths: list[list[tuple]] = []
+        self.paths: list[list[tuple[str | float, ...]]] = []
         self.arrows: list[tuple[tuple[float, float], ...]] = []
         self.layers: list[int] = []
         self.order: list[int] = []
@@ -70,11 +70,12 @@ def check_orientation(orientation: object) -> str:
     """``orientation`` itself, or a ValueError listing the valid ones."""
     if orientation not in ORIENTATIONS:
         raise ValueError(f"orientation must be one of {', '.join(ORIENTATIONS)}, got {orientation!r}")
-    return orientation  # type: ignore[return-value]
+    return str(orientation)
 
 
-def layered_layout(sizes: Sequence[tuple[float, float]], edges: Sequence[tuple[int, int]],
-                   root: int = 0, orientation: str = "TB") -> Layout:
+def layered_layout(
+    sizes: Sequence[tuple[float, float]], edges: Sequence[tuple[int, int]], root: int = 0, orientation: str = "TB"
+) -> Layout:
     """Lay out a DAG whose every node reaches ``root``; edges go input -> consumer.
 
     ``sizes`` are (width, height) of each node's box as drawn.
@@ -145,8 +146,9 @@ def _assign_layers(n: int, edges: Sequence[tuple[int, int]], root: int) -> list[
     return [lay - low for lay in layer]
 
 
-def _lift_subgraphs(n: int, edges: Sequence[tuple[int, int]], layer: list[int],
-                    inputs: list[list[int]], root: int) -> None:
+def _lift_subgraphs(
+    n: int, edges: Sequence[tuple[int, int]], layer: list[int], inputs: list[list[int]], root: int
+) -> None:
     """Shorten the edges by lifting whole subgraphs (in place).
 
     Longest-path layers put every node as low as possible. That can stretch
@@ -206,7 +208,9 @@ def _lift_subgraphs(n: int, edges: Sequence[tuple[int, int]], layer: list[int],
 # phase 2: dummy nodes
 
 
-def _add_dummies(n: int, edges: Sequence[tuple[int, int]], layer: list[int]):
+def _add_dummies(
+    n: int, edges: Sequence[tuple[int, int]], layer: list[int]
+) -> tuple[list[list[int] | None], list[int], int]:
     """Cut each long edge into a chain through dummy nodes (ids n, n+1, ...).
 
     Returns (chains, layer of every vertex, vertex count). A graph where one
@@ -393,8 +397,16 @@ def _sift(rows: list[list[int]], pos: list[int], up: list[list[int]], down: list
                 pos[w] = i
 
 
-def _sweeps(rows: list[list[int]], up: list[list[int]], down: list[list[int]], pos: list[int],
-            rounds: int, passes: int, sift: bool, first_up: bool = False) -> tuple[int, list[list[int]]]:
+def _sweeps(
+    rows: list[list[int]],
+    up: list[list[int]],
+    down: list[list[int]],
+    pos: list[int],
+    rounds: int,
+    passes: int,
+    sift: bool,
+    first_up: bool = False,
+) -> tuple[int, list[list[int]]]:
     """Barycenter sweeps, alternately down and up, each improved by transposition (and sifting)."""
     _set_positions(rows, pos)
     best_count = _count_all(rows, pos, down)
@@ -430,8 +442,9 @@ def _sweeps(rows: list[list[int]], up: list[list[int]], down: list[list[int]], p
     return best_count, best
 
 
-def _reduce_crossings(rows: list[list[int]], up: list[list[int]], down: list[list[int]],
-                      n_all: int) -> list[list[list[int]]]:
+def _reduce_crossings(
+    rows: list[list[int]], up: list[list[int]], down: list[list[int]], n_all: int
+) -> list[list[list[int]]]:
     """Orders of the layers with few crossings: the best of a few deterministic starts.
 
     Returns the best order first, then any others within 3 crossings of it
@@ -452,7 +465,7 @@ def _reduce_crossings(rows: list[list[int]], up: list[list[int]], down: list[lis
         starts += [[row[::-1] for row in start] for start in starts]
     results: list[tuple[int, int, list[list[int]]]] = []
     for start in starts:
-        for first_up in ((False, True) if small else (False,)):
+        for first_up in (False, True) if small else (False,):
             count, order = _sweeps([list(r) for r in start], up, down, pos, rounds, passes, True, first_up)
             if count == 0:
                 return [order]
@@ -471,7 +484,7 @@ def _straight_crossings(pos: list[float], vlayer: list[int], edges: Sequence[tup
     segs = [(s, d, pos[s], vlayer[s], pos[d], vlayer[d]) for s, d in edges]
     total = 0
     for i, (s1, d1, x1, y1, x2, y2) in enumerate(segs):
-        for s2, d2, x3, y3, x4, y4 in segs[i + 1:]:
+        for s2, d2, x3, y3, x4, y4 in segs[i + 1 :]:
             if s1 in (s2, d2) or d1 in (s2, d2):
                 continue
             if max(y1, y2) <= min(y3, y4) or max(y3, y4) <= min(y1, y2):
@@ -513,8 +526,9 @@ def _pool_adjacent_violators(target: list[float], weight: list[float], sep: list
     return [xi + o for xi, o in zip(x, offset)]
 
 
-def _assign_u(rows: list[list[int]], up: list[list[int]], down: list[list[int]],
-              su: list[float], n: int) -> list[float]:
+def _assign_u(
+    rows: list[list[int]], up: list[list[int]], down: list[list[int]], su: list[float], n: int
+) -> list[float]:
     """Position along each layer: near the neighbours, in order, boxes apart.
 
     Edge weights follow dot's idea: a piece of a long edge between two dummies
@@ -541,7 +555,7 @@ def _assign_u(rows: list[list[int]], up: list[list[int]], down: list[list[int]],
     order = list(range(len(rows)))
     sweeps = 20 if n_all <= 1500 else 10 if n_all <= 3000 else 5
     for s in range(sweeps):
-        for i in (order if s % 2 == 0 else order[::-1]):
+        for i in order if s % 2 == 0 else order[::-1]:
             row = rows[i]
             target, weight = [], []
             for v in row:
@@ -569,7 +583,17 @@ def _assign_u(rows: list[list[int]], up: list[list[int]], down: list[list[int]],
 # layer positions, edge routes, orientation
 
 
-def _finish(n, rows, vlayer, pos, su, sv, chains, edges, orientation) -> Layout:
+def _finish(
+    n: int,
+    rows: list[list[int]],
+    vlayer: list[int],
+    pos: list[float],
+    su: list[float],
+    sv: list[float],
+    chains: list[list[int] | None],
+    edges: Sequence[tuple[int, int]],
+    orientation: str,
+) -> Layout:
     """Layer positions, edge routes, and the turn into the requested orientation."""
     n_all = len(su)
     left = min(pos[v] - su[v] / 2 for v in range(n_all))
@@ -631,7 +655,9 @@ def _finish(n, rows, vlayer, pos, su, sv, chains, edges, orientation) -> Layout:
         w, h = (sv[x], su[x]) if horizontal else (su[x], sv[x])
         lay.boxes.append((cx, cy, w, h))
     for k, (s, d) in enumerate(edges):
-        chain = chains[k] if chains[k] is not None else [s, d]
+        chain = chains[k]
+        if chain is None:  # a short edge: no dummies between its ends
+            chain = [s, d]
         p_out, p_in = out_port[k], in_port[k]
         # corners of the route: leave s's box, cross each dummy's layer vertically
         pts = [(p_out, centre_v[s] + sv[s] / 2), (p_out, top[vlayer[s]] + row_h[vlayer[s]])]
@@ -642,7 +668,7 @@ def _finish(n, rows, vlayer, pos, su, sv, chains, edges, orientation) -> Layout:
         end_v = centre_v[d] - sv[d] / 2
         pts.append((p_in, top[vlayer[d]]))
         pts.append((p_in, end_v - ARROW))
-        cmds: list[tuple] = [("M", *pt(*pts[0]))]
+        cmds: list[tuple[str | float, ...]] = [("M", *pt(*pts[0]))]
         for i in range(1, len(pts)):
             (au, av), (bu, bv) = pts[i - 1], pts[i]
             if i % 2 == 1:  # inside a layer: straight down

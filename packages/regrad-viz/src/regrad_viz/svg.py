@@ -30,10 +30,11 @@ def _num(x: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _path_d(cmds: list[tuple]) -> str:
+def _path_d(cmds: list[tuple[str | float, ...]]) -> str:
     parts = []
     for cmd in cmds:
-        parts.append(cmd[0] + " ".join(_num(v) for v in cmd[1:]))
+        letter, *numbers = cmd  # ("C", x1, y1, x2, y2, x, y) -> "C x1 y1 x2 y2 x y"
+        parts.append(str(letter) + " ".join(_num(float(v)) for v in numbers))
     return "".join(parts)
 
 
@@ -51,8 +52,9 @@ def node_tooltip(graph: Graph, i: int) -> str:
     return "\n".join(lines)
 
 
-def render_svg(graph: Graph, layout: Layout, lines: list[list[tuple[str, str]]], *,
-               legend: bool = True, interactive: bool = False) -> str:
+def render_svg(
+    graph: Graph, layout: Layout, lines: list[list[tuple[str, str]]], *, legend: bool = True, interactive: bool = False
+) -> str:
     """The drawing as one ``<svg>`` element (a string).
 
     ``legend`` adds a colour key above the graph (the HTML page has its own);
