@@ -11,7 +11,7 @@ machine, and that the backward-pass stepper responds.
 from __future__ import annotations
 
 import functools
-import html
+from html import unescape
 import http.server
 import importlib
 import os
@@ -83,7 +83,7 @@ def test_every_page_is_built_with_its_generated_assets(site: Path) -> None:
 def test_every_snippet_was_included(site: Path) -> None:
     """A snippet directive that reached the HTML as text was not included (e.g. mangled by a formatter)."""
     for page in site.rglob("*.html"):
-        text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))  # the text a reader sees
+        text = unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))  # the text a reader sees
         assert not re.search(r"--8\s*<\s*--", text), f"{page.relative_to(site)} shows a snippet directive"
 
 
