@@ -11,7 +11,6 @@ machine, and that the backward-pass stepper responds.
 from __future__ import annotations
 
 import functools
-from html import unescape
 import http.server
 import importlib
 import os
@@ -20,6 +19,7 @@ import re
 import subprocess
 import sys
 import threading
+from html import unescape
 from pathlib import Path
 
 import pytest
