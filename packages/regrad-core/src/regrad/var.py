@@ -25,7 +25,7 @@ import numbers
 from collections.abc import Iterable
 from typing import Union
 
-from . import ops
+from . import engine, ops
 from .grad_mode import _GradMode
 
 Number = int | float
@@ -196,9 +196,7 @@ class Var:
         ``grad`` defaults to 1.0. The graph is released afterwards (a second
         backward through it raises RuntimeError) unless ``retain_graph=True``.
         """
-        from .engine import backward
-
-        backward(self, grad, retain_graph=retain_graph)
+        engine.backward(self, grad, retain_graph=retain_graph)
 
 
 # ---------------------------------------------------------------------------
