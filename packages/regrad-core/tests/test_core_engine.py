@@ -62,13 +62,17 @@ def test_backward_on_a_var_without_grad_is_a_runtime_error() -> None:
         (Var(1.0) * 2).backward()
 
 
-def test_graph_is_freed_after_backward_and_a_second_backward_says_so() -> None:
+def test_graph_stays_after_backward_and_a_second_backward_says_so() -> None:
     x = Var(2.0, req_grad=True)
-    y = (x * x).exp()
+    square = x * x
+    y = square.exp()
+    assert not y.released
     y.backward()
-    assert regrad.engine.is_freed(y)
+    assert y.released and square.released and not x.released
+    assert y.src == (square,) and square.src == (x, x)  # the structure stays, as in PyTorch
     with pytest.raises(RuntimeError, match="retain_graph=True"):
         y.backward()
+    assert x.grad == pytest.approx(4.0 * math.exp(4.0))  # the failed second backward changed nothing
 
 
 def test_shared_part_of_a_freed_graph_is_detected_from_another_root() -> None:
@@ -76,7 +80,7 @@ def test_shared_part_of_a_freed_graph_is_detected_from_another_root() -> None:
     shared = x.sin()
     first, second = shared * 2.0, shared * 3.0
     first.backward()
-    with pytest.raises(RuntimeError, match="already freed"):
+    with pytest.raises(RuntimeError, match="already used by a previous backward"):
         second.backward()
 
 
@@ -153,7 +157,7 @@ def test_custom_op_returning_the_wrong_number_of_grads_is_reported() -> None:
             return (grad,)
 
     z = regrad.apply(Broken, Var(1.0, req_grad=True), 2.0)
-    with pytest.raises(RuntimeError, match=r"Broken\.backward returned 1 gradients for 2 inputs"):
+    with pytest.raises(ValueError, match=r"Broken\.backward returned 1 values for 2 inputs"):
         z.backward()
 
 
@@ -219,27 +223,37 @@ def test_bools_and_numpy_like_reals_are_numbers() -> None:
 
 
 @pytest.mark.parametrize(
-    "make, error, words",
+    "make, words",
     [
-        (lambda x: Var(-1.0, req_grad=True).log(), ValueError, "Log"),
-        (lambda x: Var(0.0, req_grad=True).log(), ValueError, "Log"),
-        (lambda x: Var(-4.0, req_grad=True).sqrt(), ValueError, "Sqrt"),
-        (lambda x: Var(-8.0, req_grad=True) ** (1 / 3), ValueError, "Pow"),
-        (lambda x: Var(0.0, req_grad=True) ** -1, ZeroDivisionError, "Pow"),
-        (lambda x: Var(1.0, req_grad=True) / 0, ZeroDivisionError, "Div"),
-        (lambda x: 1 / Var(0.0, req_grad=True), ZeroDivisionError, "Div"),
-        (lambda x: Var(1000.0, req_grad=True).exp(), OverflowError, "Exp"),
+        (lambda: Var(-1.0, req_grad=True).log(), r"Log: log\(-1\.0\)"),
+        (lambda: Var(-4.0, req_grad=True).sqrt(), r"Sqrt: sqrt\(-4\.0\)"),
+        (lambda: Var(-8.0, req_grad=True) ** (1 / 3), r"Pow: -8\.0 \*\* 0\.333"),
+        (lambda: (-2.0) ** Var(0.5, req_grad=True), r"VarPow: -2\.0 \*\* 0\.5"),
+        (lambda: Var(0.0, req_grad=True) / 0, r"Div: 0\.0 / 0"),
     ],
 )
-def test_domain_errors_name_the_op_and_value(make, error, words) -> None:
-    with pytest.raises(error, match=words):
-        make(None)
+def test_finite_inputs_outside_the_real_domain_raise_naming_the_op_and_value(make, words) -> None:
+    with pytest.raises(ValueError, match=words):
+        make()
 
 
-def test_infinite_derivatives_raise_in_backward() -> None:
-    y = Var(0.0, req_grad=True).sqrt()
-    with pytest.raises(ZeroDivisionError, match="Sqrt backward"):
-        y.backward()
+def test_poles_and_overflow_give_infinities_as_in_pytorch() -> None:
+    assert (Var(1.0) / 0).val == math.inf and (Var(-1.0) / 0).val == -math.inf
+    assert (1 / Var(-0.0)).val == -math.inf
+    assert Var(0.0).log().val == -math.inf
+    assert (Var(0.0) ** -1).val == math.inf and (Var(-0.0) ** -1).val == -math.inf
+    assert Var(1000.0).exp().val == math.inf
+    assert (Var(10.0) ** 400).val == math.inf and (Var(-10.0) ** 401).val == -math.inf
+    assert (Var(1e308) / 1e-10).val == math.inf
+
+
+def test_infinite_derivatives_give_inf_as_in_pytorch() -> None:
+    x = Var(0.0, req_grad=True)
+    x.sqrt().backward()
+    assert x.grad == math.inf
+    y = Var(0.0, req_grad=True)
+    y.log().backward()
+    assert y.grad == math.inf
 
 
 def test_nan_and_inf_follow_ieee_arithmetic() -> None:
@@ -248,6 +262,10 @@ def test_nan_and_inf_follow_ieee_arithmetic() -> None:
     y.backward()
     assert math.isnan(y.val) and x.grad == 2.0
     assert Var(float("inf")).val == math.inf
+    z = Var(float("nan"), req_grad=True)
+    r = z.relu()
+    r.backward()
+    assert math.isnan(r.val) and z.grad == 1.0  # relu(nan) is nan and passes the gradient, as in PyTorch
 
 
 def test_gradcheck_reports_the_input_that_disagrees() -> None:
@@ -286,7 +304,7 @@ def test_errors_still_fire_under_python_dash_O() -> None:
             (lambda: Var("x"), TypeError),
             (lambda: Var(-1.0, req_grad=True).log(), ValueError),
             (lambda: Var(-8.0, req_grad=True) ** 0.5, ValueError),
-            (lambda: Var(1.0, req_grad=True) / 0, ZeroDivisionError),
+            (lambda: Var(0.0, req_grad=True) / 0, ValueError),
             (lambda: (Var(1.0) * 2).backward(), RuntimeError),
             (lambda: regrad.dot([1.0], [1.0, 2.0]), ValueError),
         ]

@@ -16,10 +16,10 @@ Examples:
 
 from . import ops
 from .engine import BackwardStep, backward_steps, topological_order
-from .grad_mode import is_grad_enabled, no_grad
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
 from .ops import Op
-from .var import Var, apply, dot, sum
+from .var import Var, apply, dot, make_node, sum
 
 __version__ = "0.1.0"
 
@@ -31,10 +31,13 @@ __all__ = [
     "apply",
     "backward_steps",
     "dot",
+    "enable_grad",
     "gradcheck",
     "is_grad_enabled",
+    "make_node",
     "no_grad",
     "ops",
+    "set_grad_enabled",
     "sum",
     "topological_order",
 ]

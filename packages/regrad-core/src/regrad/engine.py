@@ -1,158 +1,335 @@
 """The backward pass: reverse-mode automatic differentiation over a graph of Vars.
 
 Reverse mode computes dL/dv for every v that L depends on in one sweep from L
-back to the leaves. Each node must receive the gradient contributions of *all*
-the nodes that consume it before it passes its own gradient on, so the sweep
-visits nodes in reverse topological order (``topological_order``).
+back to the leaves. It takes two walks over the graph:
 
-The adjoints (dL/dnode) of intermediate nodes live in a dict only while the
-sweep needs them: a node's entry is removed as soon as it has been passed on,
-and only leaves that require grad keep theirs, in ``.grad``.
+1. ``_plan`` lists the nodes in *topological order*, each node before all of
+   its inputs, and asks each node's op for its local derivatives
+   d(node)/d(input). An op may answer that no gradient flows through the node
+   for these values (a ReLU that is off); the walk then does not go past it,
+   so whatever lies behind costs nothing.
+2. ``_sweep`` applies the chain rule node by node in that order. Each node has
+   received the contributions of all its consumers by the time it is reached,
+   so its adjoint dL/d(node) is complete, and it passes on
+   dL/d(input) += dL/d(node) * d(node)/d(input).
+
+The adjoints of intermediate nodes live in a dict only while the sweep needs
+them: a node's entry is removed as soon as it has been passed on, and only the
+leaves that require grad keep theirs, in ``.grad``.
 
 Everything here is iterative (an explicit stack), so a graph a million nodes
-deep needs no recursion. The engine knows nothing of individual ops: it calls
-``op.backward(grad)`` and routes the results along ``src``.
+deep needs no recursion. The engine knows nothing of individual ops: it asks
+``op.derivatives`` (or, for ops written PyTorch's way, calls
+``op.backward(grad)``) and routes the results along ``src``.
 """
 
 from __future__ import annotations
 
+import numbers
+import operator
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
+    from .ops import Op
     from .var import Var
 
 
 _FREED = (
-    "this graph was already freed by a previous backward(); "
+    "this graph was already used by a previous backward(), which released it; "
     "pass retain_graph=True to the first backward() to go through it again"
 )
 
 
-def is_freed(node: Var) -> bool:
-    """True if ``node`` came from an op but its links were released by backward."""
-    return node.op is not None and node.src is None
+class _Marker:
+    """A named placeholder in a plan (it reads well in a debugger)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+#: in a plan: ask the op for its local derivatives when the sweep reaches the node
+_ASK = _Marker("ask derivatives()")
+#: in a plan: the op is written PyTorch's way; call its backward(grad) when the sweep reaches it
+_CALL_BACKWARD = _Marker("call backward(grad)")
+
+
+class _Failed:
+    """In a plan made for ``backward_steps(record_errors=True)``: this node's rule raised ``error``."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+_value = operator.attrgetter("val")
+
+#: what ``_plan`` returns: the nodes in order, and for each what the sweep does there
+Plan = tuple[list["Var"], list[Any]]
+
+
+# --------------------------------------------------------------------------
+# walking the graph
 
 
 def topological_order(root: Var) -> list[Var]:
-    """Every node ``root`` depends on that needs a gradient, root first.
+    """Every node ``root`` depends on that needs a gradient, root first, each node before its inputs.
 
-    Each node appears before all of its inputs, so when backward reaches a
-    node every consumer has already added its contribution to the node's
-    gradient. Constants (``req_grad=False``) are left out: no gradient flows
-    into them. Built with an iterative depth-first search: a node is written
-    down once all its inputs are finished (post-order), then the list is
-    reversed.
+    Constants (``req_grad=False``) are left out: no gradient flows into them.
+    Built with an iterative depth-first search: a node is written down once
+    all its inputs are written (post-order), then the list is reversed.
+    (``backward`` walks the same way in ``_plan``, but does not go past a node
+    that no gradient flows through, such as a ReLU that is off.)
     """
-    post_order: list[Var] = []
-    visited: set[Var] = set()
-    stack: list[tuple[Var, bool]] = [(root, False)]
-    while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:  # all its inputs were popped and finished above it
-            post_order.append(node)
-            continue
-        if node in visited:  # reached earlier along another path
-            continue
-        visited.add(node)
-        stack.append((node, True))
-        src = node.src
-        if src is None:
-            if node.op is not None:
-                raise RuntimeError(f"backward through {node.name}: {_FREED}")
-            continue  # a leaf
-        for parent in src:
-            if parent.req_grad and parent not in visited:
-                stack.append((parent, False))
-    post_order.reverse()
-    return post_order
+    return _plan(root, allow_released=True, ask_ops=False)[0]
 
 
-class BackwardStep(NamedTuple):
-    """One step of the backward pass, as ``backward_steps`` reports it.
-
-    ``node`` received ``grad`` = dL/d(node) from all its consumers; if it is an
-    op node, its op's backward turned that into ``input_grads``, one per
-    ``node.src`` entry (a leaf has ``()``).
-    """
-
-    node: Var
-    grad: float
-    input_grads: tuple[float, ...]
-
-
-StepCallback = Callable[["Var", float, tuple[float, ...]], None]
-
-
-def _sweep(order: list[Var], grad: object, on_step: StepCallback | None = None) -> list[tuple[Var, float]]:
-    """The chain rule, node by node in ``order``; returns (leaf, dL/d(leaf)) pairs.
-
-    ``adjoint`` holds dL/d(node) for the nodes that have received some but
-    not yet passed theirs on; an entry is removed the moment its node runs,
-    so no intermediate gradient outlives the sweep.
-    """
-    adjoint = {order[0]: 1.0 if grad is None else _seed(grad)}
-    leaves = []
-    for node in order:
-        g = adjoint.pop(node)  # every consumer has contributed by now
-        op = node.op
-        if op is None:
-            leaves.append((node, g))
-            if on_step is not None:
-                on_step(node, g, ())
-            continue
-        input_grads = op.backward(g)
-        src = node.src
-        if len(input_grads) != len(src):  # type: ignore[arg-type]
-            raise RuntimeError(
-                f"{op.name}.backward returned {len(input_grads)} gradients for {len(src)} inputs"  # type: ignore[arg-type]
-            )
-        for parent, parent_grad in zip(src, input_grads):  # type: ignore[arg-type]
-            if parent.req_grad:  # constants receive nothing
-                adjoint[parent] = adjoint.get(parent, 0.0) + parent_grad
-        if on_step is not None:
-            on_step(node, g, tuple(input_grads))
-    return leaves
-
-
-def _order_from(root: Var) -> list[Var]:
+def _require_grad(root: Var) -> None:
     if not root.req_grad:
         raise RuntimeError(
             f"backward on {root.name}, which does not require grad: it depends on no Var "
             "made with req_grad=True (or it was computed under no_grad())"
         )
-    return topological_order(root)
 
 
-def backward_steps(root: Var, grad: float | None = None) -> list[BackwardStep]:
+def _plan(root: Var, allow_released: bool = False, record_errors: bool = False, ask_ops: bool = True) -> Plan:
+    """The nodes a backward pass from ``root`` visits, root first, and what to do at each.
+
+    A depth-first walk writes a node down once all its inputs are written
+    (post-order); reversed, that puts every node before its inputs. At an op
+    node it notes ``_ASK`` (the sweep asks ``op.derivatives``), or, for ops
+    that may stop the gradient (``may_block``), asks right away: ``None``
+    means no gradient flows through the node for these values, and its inputs
+    are not visited from it. Leaves get ``None``.
+    """
+    nodes: list[Var] = []
+    rules: list[Any] = []
+    visited: set[Var] = set()
+    stack: list[Any] = [root]  # Vars to visit, and (node, rule) pairs whose inputs are all done
+    while stack:
+        node = stack.pop()
+        if type(node) is tuple:  # its inputs were all popped and finished above it
+            nodes.append(node[0])
+            rules.append(node[1])
+            continue
+        if node in visited:  # reached earlier along another path
+            continue
+        visited.add(node)
+        op = node.op
+        if op is None:  # a leaf
+            stack.append((node, None))
+            continue
+        rule: Any = _ASK
+        if ask_ops:
+            try:
+                if node._released and not allow_released:
+                    raise RuntimeError(f"backward through {node.name}: {_FREED}")
+                if not op.has_derivatives:
+                    rule = _CALL_BACKWARD
+                elif op.may_block:
+                    rule = _local_derivatives(op, node.val, node.src)
+            except Exception as error:
+                if not record_errors:
+                    raise
+                rule = _Failed(error)  # the stepper shows it at this node
+        stack.append((node, rule))
+        if rule is _ASK or rule is _CALL_BACKWARD or type(rule) is tuple:
+            for parent in node.src:
+                if parent.req_grad and parent not in visited:
+                    stack.append(parent)
+    nodes.reverse()
+    rules.reverse()
+    return nodes, rules
+
+
+def _local_derivatives(op: Op, out: float, src: tuple[Var, ...]) -> tuple[Any, ...] | None:
+    """``op.derivatives`` at the node's values (checked, for ops written outside regrad)."""
+    if len(src) == 2:  # the same call without building a list, for the common one- and two-input ops
+        derivatives = op.derivatives(out, src[0].val, src[1].val)
+    elif len(src) == 1:
+        derivatives = op.derivatives(out, src[0].val)
+    else:
+        derivatives = op.derivatives(out, *map(_value, src))
+    if op.check_results and derivatives is not None:
+        return _checked(op, "derivatives", derivatives, len(src))
+    return derivatives
+
+
+# --------------------------------------------------------------------------
+# checking what user-defined ops return
+
+
+def _checked(op: Op, method: str, results: object, n_inputs: int) -> tuple[Any, ...]:
+    """``results`` as one number per input, or a TypeError/ValueError naming the op."""
+    where = f"{op.name}.{method}"
+    if not isinstance(results, (tuple, list)):
+        raise TypeError(f"{where} must return a tuple of {n_inputs} numbers (one per input), got {results!r:.80}")
+    if len(results) != n_inputs:
+        raise ValueError(f"{where} returned {len(results)} values for {n_inputs} inputs: {results!r:.80}")
+    out: list[Any] = []
+    for i, r in enumerate(results):
+        if not isinstance(r, numbers.Real) or isinstance(r, bool):
+            raise TypeError(f"{where} returned a {type(r).__name__} for input {i}: {r!r:.80}; expected a real number")
+        out.append(float(r))
+    return tuple(out)
+
+
+def _call_backward(op: Op, grad: float, src: tuple[Var, ...], rerun_forward: bool = False) -> tuple[float, ...]:
+    """``op.backward(grad)`` for an op written PyTorch's way, checked."""
+    if rerun_forward:  # its saved context may have been released: ops are pure, so compute it again
+        op.forward(*[x.val for x in src])
+    return _checked(op, "backward", op.backward(grad), len(src))
+
+
+def _forget_saved_context(op: Op) -> None:
+    """Delete what a PyTorch-style op saved in forward (every slot or attribute that is not an argument)."""
+    keep = set(op.arg_names)
+    names = [name for cls in type(op).__mro__ for name in cls.__dict__.get("__slots__", ())]
+    names += list(getattr(op, "__dict__", {}))
+    for name in names:
+        if name not in keep and name not in ("__dict__", "__weakref__") and hasattr(op, name):
+            delattr(op, name)
+
+
+# --------------------------------------------------------------------------
+# the chain rule
+
+#: ``on_step(node, grad, derivatives, factor)``, called by ``_sweep`` at every node: ``derivatives`` is None for a
+#: leaf or a node no gradient flows through, ``_Failed`` if its rule raised; each input is sent factor * derivative
+StepCallback = Callable[["Var", Any, Any, Any], None]
+
+
+def _sweep(plan: Plan, seed: Any, on_step: StepCallback | None = None) -> list[tuple[Var, Any]]:
+    """The chain rule, node by node in plan order; returns (leaf, dL/d(leaf)) pairs.
+
+    ``adjoint`` holds dL/d(node) for the nodes that have received some but not
+    yet passed theirs on; an entry is removed the moment its node runs, so no
+    intermediate gradient outlives the sweep. A node that received only exact
+    zeros has no entry and starts from 0.0.
+    """
+    nodes, rules = plan
+    adjoint: dict[Var, Any] = {nodes[0]: seed}
+    leaves = []
+    for node, derivatives in zip(nodes, rules):
+        g = upstream = adjoint.pop(node, 0.0)  # every consumer has contributed by now
+        src = node.src
+        if src is None:
+            leaves.append((node, g))
+        elif derivatives is _ASK or derivatives is _CALL_BACKWARD or type(derivatives) is _Failed:
+            try:
+                if derivatives is _ASK:
+                    derivatives = _local_derivatives(node.op, node.val, src)  # type: ignore[arg-type]
+                elif derivatives is _CALL_BACKWARD:  # it multiplies by grad itself: these are the contributions
+                    derivatives = _call_backward(node.op, g, src, rerun_forward=on_step is not None)  # type: ignore[arg-type]
+                    g = 1.0  # so that g * d below is d, exactly
+                else:
+                    raise derivatives.error  # type: ignore[union-attr]
+            except Exception as error:
+                if on_step is not None:
+                    on_step(node, upstream, _Failed(error), g)
+                raise
+        if derivatives is not None and src is not None:  # None: no gradient flows past this node
+            for parent, d in zip(src, derivatives):
+                if parent.req_grad:  # constants receive nothing
+                    c = g * d  # the chain rule: dL/d(input) += dL/d(node) * d(node)/d(input)
+                    if c:  # adding an exact 0 changes nothing (and NaN is truthy, so it is added)
+                        total = adjoint.get(parent)
+                        adjoint[parent] = c if total is None else total + c
+        if on_step is not None:
+            on_step(node, upstream, None if src is None else derivatives, g)
+    return leaves
+
+
+def _release(plan: Plan) -> None:
+    """Mark every op node the pass went through as used; forget PyTorch-style ops' saved context."""
+    for node, rule in zip(*plan):
+        if node.op is not None:
+            node._released = True  # a second backward through it raises
+            if rule is _CALL_BACKWARD:
+                _forget_saved_context(node.op)
+
+
+def backward(root: Var, grad: float = 1.0, retain_graph: bool = False) -> None:
+    """Add dL/d(leaf) * grad to ``.grad`` of every leaf that requires grad and that a gradient reaches.
+
+    ``grad`` is a checked number (``Var.backward`` checks it). Nothing is
+    stored before the whole sweep succeeded. Without ``retain_graph`` the
+    nodes are marked as used: the graph stays (it can be drawn, and
+    ``backward_steps`` replays it) but a second backward through it raises
+    RuntimeError.
+    """
+    _require_grad(root)
+    plan = _plan(root)
+    for leaf, g in _sweep(plan, grad):
+        leaf.grad = g if leaf.grad is None else leaf.grad + g
+    if not retain_graph:
+        _release(plan)
+
+
+# --------------------------------------------------------------------------
+# watching the backward pass
+
+
+class BackwardStep(NamedTuple):
+    """One step of the backward pass, as ``backward_steps`` reports it.
+
+    ``node`` received ``grad`` = dL/d(node) from all its consumers. If it is an
+    op node, ``derivatives`` holds d(node)/d(input) for each of ``node.src``
+    and ``input_grads`` what the chain rule sends along each input edge,
+    grad * derivative (a leaf has ``()`` for both).
+
+    ``blocked``: no gradient flows through this node for its input values (a
+    ReLU that is off), so nothing is sent and the pass does not go past it.
+    ``error``: this node's rule raised this exception; it is the last step.
+    """
+
+    node: Var
+    grad: float
+    input_grads: tuple[float, ...]
+    derivatives: tuple[float, ...] = ()
+    blocked: bool = False
+    error: Exception | None = None
+
+
+def backward_steps(root: Var, grad: float | None = None, record_errors: bool = False) -> list[BackwardStep]:
     """The backward pass from ``root`` as a list of steps, in the engine's order.
 
-    The same sweep as ``backward`` without its side effects: no ``.grad`` is
-    stored and nothing is freed, so tools (such as regrad-viz's stepper) can
-    watch the chain rule run on any graph.
+    The same plan and sweep as ``backward``, without its side effects: no
+    ``.grad`` is stored and nothing is marked as used, so tools (such as
+    regrad-viz's stepper) can watch the chain rule run on any graph, also after
+    a ``backward()`` went through it (ops are pure: what an op needs is
+    recomputed from the values the graph keeps).
+
+    With ``record_errors=True``, a node whose rule raises ends the list with a
+    step whose ``error`` holds the exception, instead of raising it.
     """
+    _require_grad(root)
+    plan = _plan(root, allow_released=True, record_errors=record_errors)
+    rule_of = dict(zip(*plan))
     steps: list[BackwardStep] = []
-    _sweep(_order_from(root), grad, lambda node, g, input_grads: steps.append(BackwardStep(node, g, input_grads)))
+
+    def record(node: Var, g: Any, derivatives: Any, factor: Any) -> None:
+        if type(derivatives) is _Failed:
+            steps.append(BackwardStep(node, g, (), error=derivatives.error))
+        elif node.op is None:
+            steps.append(BackwardStep(node, g, ()))
+        elif derivatives is None:
+            steps.append(BackwardStep(node, g, (), blocked=True))
+        else:
+            sent = tuple(factor * d for d in derivatives)
+            if rule_of[node] is _CALL_BACKWARD:  # its local derivatives: what backward returns for grad = 1
+                derivatives = _call_backward(node.op, 1.0, node.src)  # type: ignore[arg-type]
+            steps.append(BackwardStep(node, g, sent, tuple(derivatives)))
+
+    try:
+        _sweep(plan, 1.0 if grad is None else grad, on_step=record)
+    except Exception:
+        if not (record_errors and steps and steps[-1].error is not None):
+            raise
     return steps
 
 
-def backward(root: Var, grad: float | None = None, retain_graph: bool = False) -> None:
-    """Add dL/d(leaf) * grad to ``.grad`` of every leaf that requires grad.
-
-    Without ``retain_graph`` the graph's links (``src``) are cut afterwards:
-    the intermediate nodes and their saved context can then be reclaimed, and
-    a second backward through them raises RuntimeError.
-    """
-    order = _order_from(root)
-    for leaf, g in _sweep(order, grad):
-        leaf.grad = g if leaf.grad is None else leaf.grad + g
-    if not retain_graph:
-        for node in order:
-            if node.op is not None:
-                node.src = None  # freed: is_freed(node) is now True
-
-
-def _seed(grad: object) -> float:
-    from .var import _real_value
-
-    return _real_value(grad, "backward() grad")
+def is_freed(node: Var) -> bool:  # TEMPORARY: regrad-viz still imports this; removed when viz uses Var.released
+    return node.op is not None and node._released

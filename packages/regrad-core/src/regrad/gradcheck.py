@@ -2,7 +2,11 @@
 
 For each input x_i, (f(x + eps e_i) - f(x - eps e_i)) / (2 eps) approximates
 df/dx_i with an error of order eps**2. If backward disagrees beyond
-``atol + rtol * |numerical|``, either an op's backward or the engine is wrong.
+``atol + rtol * |numerical|``, either an op's rule or the engine is wrong.
+
+The backward pass starts from an upstream gradient of 0.75, not 1, and the
+result is compared with 0.75 times the finite difference: an op whose
+``backward(grad)`` ignores ``grad`` would pass a check that starts from 1.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ from collections.abc import Callable, Sequence
 
 from .grad_mode import no_grad
 from .var import Number, Var, _real_value
+
+#: the gradient the checked backward pass starts from (not 1, see the module docstring)
+UPSTREAM = 0.75
 
 
 class GradcheckError(RuntimeError):
@@ -27,9 +34,11 @@ def gradcheck(
 ) -> bool:
     """True if ``fn``'s backward gradients match central differences at ``inputs``.
 
-    ``fn`` takes one Var per input and returns a Var. On a mismatch a
-    ``GradcheckError`` names every input that disagrees with both numbers (or,
-    with ``raise_exception=False``, the function returns False).
+    ``fn`` takes one Var per input and returns a Var. Backward runs with an
+    upstream gradient of 0.75 (``UPSTREAM``), so a rule that ignores the
+    gradient it receives is caught. On a mismatch a ``GradcheckError`` names
+    every input that disagrees with both numbers (or, with
+    ``raise_exception=False``, the function returns False).
     """
     values = [x.val if isinstance(x, Var) else _real_value(x, "gradcheck input") for x in inputs]
     if not values:
@@ -40,8 +49,8 @@ def gradcheck(
         raise TypeError(f"gradcheck: fn must return a Var, got {type(out).__name__}")
     analytical = [0.0] * len(values)
     if out.req_grad:
-        out.backward()
-        analytical = [0.0 if leaf.grad is None else leaf.grad for leaf in leaves]
+        out.backward(grad=UPSTREAM)
+        analytical = [0.0 if leaf.grad is None else leaf.grad / UPSTREAM for leaf in leaves]
 
     def f(shifted: list[float]) -> float:
         with no_grad():

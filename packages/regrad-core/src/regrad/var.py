@@ -1,9 +1,9 @@
 """``Var``: a scalar that remembers how it was computed.
 
 A Var holds a value. If it was produced by an operation on Vars that need
-gradients, it also holds the ``op`` (an ``Op`` instance with its saved
-context) and ``src``, the tuple of input Vars: together they form the
-computation graph that ``backward`` walks.
+gradients, it also holds the ``op`` (an ``Op``: what was computed) and ``src``,
+the tuple of input Vars: together they form the computation graph that
+``backward`` walks.
 
 Three kinds of Var appear in a graph (and in the drawings):
 
@@ -14,19 +14,26 @@ Three kinds of Var appear in a graph (and in the drawings):
 * an *op node*: the output of an op; its gradient exists only while backward
   runs and is never stored (only leaves keep ``.grad``).
 
+The graph stays as long as its output is referenced, after ``backward`` too
+(so it can be drawn then); ``backward`` marks the op nodes it went through as
+used, and a second backward through them raises unless the first was given
+``retain_graph=True``.
+
 Values are stored as floats. ``int``, ``float`` and ``bool`` (and any other
 real number type, such as NumPy scalars) are accepted; NaN and infinities are
-accepted too and follow IEEE arithmetic, as in PyTorch.
+accepted too and follow the policy in ``regrad.ops``.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
+import operator
 from collections.abc import Iterable
-from typing import Union
+from typing import Any, Union
 
 from . import engine, ops
-from .grad_mode import _GradMode
+from .grad_mode import _mode
 
 Number = int | float
 Operand = Union["Var", int, float]
@@ -35,11 +42,30 @@ Operand = Union["Var", int, float]
 def _real_value(val: object, what: str = "Var value") -> float:
     """``val`` as a float, or a TypeError naming its type."""
     kind = type(val)
-    if kind is float or kind is int:
-        return float(val)  # type: ignore[arg-type]
-    if isinstance(val, numbers.Real):  # bool, NumPy scalars, Fraction, ...
-        return float(val)
-    raise TypeError(f"{what} must be a real number (int or float), got {kind.__name__}: {val!r}")
+    if kind is float:
+        return val  # type: ignore[return-value]
+    if kind is int or isinstance(val, numbers.Real) or _is_numpy_bool(val):  # bool, NumPy scalars, Fraction...
+        try:
+            return float(val)  # type: ignore[arg-type]
+        except OverflowError:
+            digits = int(int(val).bit_length() * math.log10(2)) + 1  # type: ignore[call-overload]
+            raise OverflowError(
+                f"{what} is too large for a float: an integer of about {digits} digits "
+                "(the largest float is about 1.8e308)"
+            ) from None
+    raise TypeError(f"{what} must be a real number (int or float), got {kind.__name__}: {val!r:.80}")
+
+
+def _is_numpy_bool(val: object) -> bool:
+    """NumPy's bool is not registered as a number, but Python's bool is one: accept it the same way."""
+    return type(val).__module__ == "numpy" and type(val).__name__ in ("bool", "bool_")
+
+
+def _integral(val: object) -> int | None:
+    """``val`` as an int if it is an integral number type (int, NumPy int, ...), else None."""
+    if isinstance(val, numbers.Integral) and not isinstance(val, bool):
+        return int(val)
+    return None
 
 
 class Var:
@@ -49,7 +75,7 @@ class Var:
     whose gradient ``backward`` computes; ``name`` labels it in drawings.
     """
 
-    __slots__ = ("grad", "label", "op", "req_grad", "src", "val")
+    __slots__ = ("_released", "grad", "label", "op", "req_grad", "src", "val")
 
     val: float
     grad: float | None
@@ -58,18 +84,15 @@ class Var:
     src: tuple[Var, ...] | None
     #: the name the user gave (None if none); ``name`` falls back to the op's name
     label: str | None
+    #: set on an op node when a backward() without retain_graph went through it
+    _released: bool
 
     def __init__(self, val: Number, req_grad: bool = False, name: str | None = None) -> None:
         if isinstance(val, Var):
             raise TypeError("Var value must be a real number, got a Var: use that Var itself")
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Var name must be a str or None, got {type(name).__name__}")
-        self.val = _real_value(val)
-        self.grad = None
-        self.req_grad = bool(req_grad)
-        self.op = None
-        self.src = None
-        self.label = name
+        _fill(self, _real_value(val), bool(req_grad), None, None, name)
 
     # ------------------------------------------------------------------ naming
 
@@ -91,6 +114,16 @@ class Var:
         """True for Vars made by the user or under no_grad (no op made them)."""
         return self.op is None
 
+    @property
+    def released(self) -> bool:
+        """True once a ``backward()`` without ``retain_graph`` went through this op node.
+
+        The node and its inputs stay (they can be drawn and replayed with
+        ``regrad.backward_steps``), but another ``backward()`` through it
+        raises RuntimeError.
+        """
+        return self._released
+
     def __repr__(self) -> str:
         parts = [repr(self.val)]
         if self.req_grad and self.op is None:
@@ -107,140 +140,147 @@ class Var:
         return self.val
 
     # --------------------------------------------------------------- operators
-    # Each builds one node through _apply; numbers become constant Vars.
+    # Each builds one node; numbers become constant Vars.
 
     def __add__(self, other: Operand) -> Var:
-        return _apply2(ops.Add(), self, other)
+        return _apply2(_ADD, self, other)
 
     def __radd__(self, other: Number) -> Var:
-        return _apply2(ops.Add(), other, self)
+        return _apply2(_ADD, other, self)
 
     def __sub__(self, other: Operand) -> Var:
-        return _apply2(ops.Sub(), self, other)
+        return _apply2(_SUB, self, other)
 
     def __rsub__(self, other: Number) -> Var:
-        return _apply2(ops.Sub(), other, self)
+        return _apply2(_SUB, other, self)
 
     def __mul__(self, other: Operand) -> Var:
-        return _apply2(ops.Mul(), self, other)
+        return _apply2(_MUL, self, other)
 
     def __rmul__(self, other: Number) -> Var:
-        return _apply2(ops.Mul(), other, self)
+        return _apply2(_MUL, other, self)
 
     def __truediv__(self, other: Operand) -> Var:
-        return _apply2(ops.Div(), self, other)
+        return _apply2(_DIV, self, other)
 
     def __rtruediv__(self, other: Number) -> Var:
-        return _apply2(ops.Div(), other, self)
+        return _apply2(_DIV, other, self)
 
     def __neg__(self) -> Var:
-        return _apply1(ops.Neg(), self)
+        return _apply1(_NEG, self)
 
     def __pos__(self) -> Var:
         return self
 
     def __pow__(self, other: Operand) -> Var:
         if type(other) is Var and other.req_grad:
-            return _apply2(ops.VarPow(), self, other)
-        power = other.val if type(other) is Var else _real_value(other, "exponent")
-        if type(other) is int:
-            power = other  # keep 2 as 2 so drawings say power=2
+            return _apply2(_VAR_POW, self, other)
+        power: float | None = _integral(other)  # keep 2 as 2 so drawings say power=2
+        if power is None:
+            power = other.val if type(other) is Var else _real_value(other, "exponent")
         return _apply1(ops.Pow(power), self)
 
     def __rpow__(self, other: Number) -> Var:
-        return _apply2(ops.VarPow(), other, self)
+        return _apply2(_VAR_POW, other, self)
 
     # ----------------------------------------------------------------- methods
 
     def exp(self) -> Var:
-        """e ** self; OverflowError if that is too large for a float."""
-        return _apply1(ops.Exp(), self)
+        """e ** self (inf if that is too large for a float)."""
+        return _apply1(_EXP, self)
 
     def log(self) -> Var:
-        """Natural logarithm; ValueError unless self > 0."""
-        return _apply1(ops.Log(), self)
+        """Natural logarithm; log(0) = -inf, ValueError for a finite self < 0."""
+        return _apply1(_LOG, self)
 
     def sqrt(self) -> Var:
-        """Square root; ValueError if self < 0."""
-        return _apply1(ops.Sqrt(), self)
+        """Square root; ValueError for a finite self < 0."""
+        return _apply1(_SQRT, self)
 
     def sin(self) -> Var:
         """sin(self); its derivative is cos(self)."""
-        return _apply1(ops.Sin(), self)
+        return _apply1(_SIN, self)
 
     def cos(self) -> Var:
         """cos(self); its derivative is -sin(self)."""
-        return _apply1(ops.Cos(), self)
+        return _apply1(_COS, self)
 
     def tanh(self) -> Var:
         """tanh(self), as one node; its derivative is 1 - tanh(self)**2."""
-        return _apply1(ops.Tanh(), self)
+        return _apply1(_TANH, self)
 
     def relu(self) -> Var:
-        """max(0, self)."""
-        return _apply1(ops.Relu(), self)
+        """max(0, self); NaN stays NaN."""
+        return _apply1(_RELU, self)
 
     def sigmoid(self) -> Var:
         """1 / (1 + e ** -self), as one node."""
-        return _apply1(ops.Sigmoid(), self)
+        return _apply1(_SIGMOID, self)
 
     def abs(self) -> Var:
         """|self|; its derivative is sign(self), taken as 0 at 0 (as in PyTorch)."""
-        return _apply1(ops.Abs(), self)
+        return _apply1(_ABS, self)
 
     # ---------------------------------------------------------------- backward
 
     def backward(self, grad: float | None = None, retain_graph: bool = False) -> None:
         """Accumulate d(self)/d(leaf) * grad into ``.grad`` of every leaf that requires grad.
 
-        ``grad`` defaults to 1.0. The graph is released afterwards (a second
-        backward through it raises RuntimeError) unless ``retain_graph=True``.
+        ``grad`` defaults to 1.0. The graph stays, but a second backward
+        through it raises RuntimeError unless ``retain_graph=True``. Leaves that
+        no gradient reaches (every path to them passes a node through which no
+        gradient flows, such as a ReLU that is off) keep their ``.grad``.
         """
-        engine.backward(self, grad, retain_graph=retain_graph)
+        seed = 1.0 if grad is None else _real_value(grad, "backward() grad")
+        engine.backward(self, seed, retain_graph=retain_graph)
 
 
 # ---------------------------------------------------------------------------
-# building nodes
+# making Vars
+
+_new_var = object.__new__
+
+
+def _fill(var: Var, val: float, req_grad: bool, op: ops.Op | None, src: tuple[Var, ...] | None, label: Any) -> Var:
+    """Write every slot of a new Var: the one place where that happens."""
+    var.val = val
+    var.grad = None
+    var.req_grad = req_grad
+    var.op = op
+    var.src = src
+    var.label = label
+    var._released = False
+    return var
 
 
 def _as_var(x: Operand) -> Var:
     """A Var as it is; a number as a constant Var (so drawings show it)."""
     if isinstance(x, Var):
         return x
-    const = Var.__new__(Var)
-    const.val = _real_value(x, "operand")
-    const.grad = None
-    const.req_grad = False
-    const.op = None
-    const.src = None
-    const.label = None
-    return const
+    return _fill(_new_var(Var), _real_value(x, "operand"), False, None, None, None)
 
 
 def _node(val: float, op: ops.Op, src: tuple[Var, ...], needs_grad: bool) -> Var:
     """The output Var of ``op``: linked to its inputs only when a gradient can flow.
 
     This is the only place where graph edges are made. If no input requires
-    grad (or recording is off), the result is a constant leaf and the op is
-    dropped together with its saved context.
+    grad (or recording is off in this thread), the result is a constant leaf
+    and the op is dropped.
     """
-    out = Var.__new__(Var)
-    out.val = val
-    out.grad = None
-    out.label = None
-    if needs_grad and _GradMode.enabled:
-        out.req_grad = True
-        out.op = op
-        out.src = src
-    else:
-        out.req_grad = False
-        out.op = None
-        out.src = None
-    return out
+    if needs_grad and _mode.enabled:
+        return _fill(_new_var(Var), val, True, op, src, None)
+    return _fill(_new_var(Var), val, False, None, None, None)
 
 
-# The operators call the one- and two-input versions; they do the same as the
-# general one without building temporary lists (the hot path of every graph).
+# The operators share one instance of each op without arguments (an op keeps
+# no state of its own) and call the one- and two-input versions of ``_apply``,
+# which do exactly what ``_apply(op, (x,))`` and ``_apply(op, (a, b))`` do,
+# without building temporary lists: the hot path of every graph.
+
+_ADD, _SUB, _MUL, _DIV, _NEG = ops.Add(), ops.Sub(), ops.Mul(), ops.Div(), ops.Neg()
+_VAR_POW, _EXP, _LOG, _SQRT = ops.VarPow(), ops.Exp(), ops.Log(), ops.Sqrt()
+_SIN, _COS, _TANH, _RELU, _SIGMOID, _ABS = ops.Sin(), ops.Cos(), ops.Tanh(), ops.Relu(), ops.Sigmoid(), ops.Abs()
+_SUM, _DOT = ops.Sum(), ops.Dot()
 
 
 def _apply1(op: ops.Op, x: Var) -> Var:
@@ -255,27 +295,65 @@ def _apply2(op: ops.Op, a: Operand, b: Operand) -> Var:
     return _node(op.forward(a.val, b.val), op, (a, b), a.req_grad or b.req_grad)
 
 
-def _apply(op: ops.Op, *inputs: Operand) -> Var:
+def _apply(op: ops.Op, inputs: tuple[Operand, ...]) -> Var:
     """Run ``op`` forward on any number of inputs and make its output node."""
-    src = tuple([x if type(x) is Var else _as_var(x) for x in inputs])  # no call for a Var
-    val = op.forward(*[x.val for x in src])
-    return _node(val, op, src, any([x.req_grad for x in src]))
+    if [x for x in inputs if type(x) is not Var]:  # numbers become constant Vars
+        inputs = tuple([x if type(x) is Var else _as_var(x) for x in inputs])
+    val = op.forward(*map(_value, inputs))
+    return _node(val, op, inputs, any(map(_needs_grad, inputs)))  # type: ignore[arg-type]
 
 
-def apply(op_type: type[ops.Op], *inputs: Operand, **args: object) -> Var:
+_value = operator.attrgetter("val")
+_needs_grad = operator.attrgetter("req_grad")
+
+
+def apply(op: type[ops.Op] | ops.Op, *inputs: Operand, **args: object) -> Var:
     """Apply a primitive to Vars or numbers: ``regrad.apply(Softplus, x)``.
 
-    ``args`` go to the op's constructor (``regrad.apply(Pow, x, power=3)``).
-    This is how user-defined ``Op`` subclasses join a graph.
+    ``op`` is an ``Op`` subclass (``args`` go to its constructor:
+    ``regrad.apply(Pow, x, power=3)``) or an instance of one that defines
+    ``derivatives`` (an op keeps no state, so one instance can serve many
+    nodes). This is how user-defined ops join a graph.
     """
-    if not (isinstance(op_type, type) and issubclass(op_type, ops.Op)):
-        raise TypeError(f"apply() needs an Op subclass, got {op_type!r}")
-    op = op_type(**args)
-    out = _apply(op, *inputs)
-    if not isinstance(out.val, (int, float)) or isinstance(out.val, bool):
-        raise TypeError(f"{op.name}.forward must return a real number, got {type(out.val).__name__}: {out.val!r}")
-    out.val = float(out.val)
+    if isinstance(op, ops.Op):
+        if args:
+            raise TypeError(f"apply(): give {op.name}'s arguments when making it, not to apply() ({sorted(args)})")
+        if not op.has_derivatives:
+            raise ValueError(
+                f"apply(): {op.name} saves context in forward() (it defines backward(grad)), so every node "
+                f"needs its own instance: pass the class, regrad.apply({op.name}, ...)"
+            )
+    elif isinstance(op, type) and issubclass(op, ops.Op):
+        op = op(**args)
+    else:
+        raise TypeError(f"apply() needs an Op subclass or instance, got {op!r}")
+    out = _apply(op, inputs)
+    result = out.val
+    if type(result) is not float:
+        if not isinstance(result, numbers.Real) or isinstance(result, bool):
+            raise TypeError(f"{op.name}.forward must return a real number, got {type(result).__name__}: {result!r:.80}")
+        out.val = float(result)
     return out
+
+
+def make_node(op: ops.Op, inputs: tuple[Var, ...], value: float) -> Var:
+    """The output Var of ``op`` on ``inputs``, given its ``value``: what ``apply`` makes, without running forward.
+
+    For libraries that compute many values together, such as a layer of
+    neurons whose inputs are read once for all of them (regrad-nn's ``Layer``
+    does this). ``value`` must be what ``op.forward`` returns for the inputs'
+    values (compute it with the op's own formula): the backward pass and the
+    drawings take it as the node's value. Use ``apply`` otherwise.
+    """
+    if type(inputs) is not tuple:
+        inputs = tuple(inputs)
+    if list(map(type, inputs)).count(Var) != len(inputs):
+        raise TypeError(f"make_node(): inputs must be Vars, got {[type(x).__name__ for x in inputs]}")
+    if not (isinstance(op, ops.Op) and op.has_derivatives):
+        raise TypeError(f"make_node() needs an instance of an Op that defines derivatives(), got {op!r}")
+    if type(value) is not float:
+        value = _real_value(value, f"{op.name} value")
+    return _node(value, op, inputs, any(map(_needs_grad, inputs)))
 
 
 def sum(terms: Iterable[Operand]) -> Var:
@@ -283,7 +361,7 @@ def sum(terms: Iterable[Operand]) -> Var:
     terms = tuple(terms)
     if not terms:
         raise ValueError("regrad.sum() needs at least one term")
-    return _apply(ops.Sum(), *terms)
+    return _apply(_SUM, terms)
 
 
 def dot(ws: Iterable[Operand], xs: Iterable[Operand]) -> Var:
@@ -293,4 +371,4 @@ def dot(ws: Iterable[Operand], xs: Iterable[Operand]) -> Var:
         raise ValueError(f"regrad.dot() needs sequences of equal length, got {len(ws)} and {len(xs)}")
     if not ws:
         raise ValueError("regrad.dot() needs at least one pair")
-    return _apply(ops.Dot(), *ws, *xs)
+    return _apply(_DOT, ws + xs)
