@@ -19,7 +19,7 @@ class Softplus(Op):
         return math.log1p(math.exp(x))
 
     def derivatives(self, z, x):
-        return (1.0 / (1.0 + regrad.ops.divide(1.0, math.exp(x))),)
+        return (regrad.ops.divide(1.0, 1.0 + regrad.ops.exp(-x)),)
 
 
 class TorchStyleSoftplus(Op):

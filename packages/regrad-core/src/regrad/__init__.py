@@ -16,6 +16,7 @@ Examples:
 
 from . import ops
 from .engine import BackwardStep, backward_steps, topological_order
+from .functional import grad, hessian, jvp
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
 from .ops import Op
@@ -32,8 +33,11 @@ __all__ = [
     "backward_steps",
     "dot",
     "enable_grad",
+    "grad",
     "gradcheck",
+    "hessian",
     "is_grad_enabled",
+    "jvp",
     "make_node",
     "no_grad",
     "ops",

@@ -94,7 +94,13 @@ def _require_grad(root: Var) -> None:
         )
 
 
-def _plan(root: Var, allow_released: bool = False, record_errors: bool = False, ask_ops: bool = True) -> Plan:
+def _plan(
+    root: Var,
+    create_graph: bool = False,
+    allow_released: bool = False,
+    record_errors: bool = False,
+    ask_ops: bool = True,
+) -> Plan:
     """The nodes a backward pass from ``root`` visits, root first, and what to do at each.
 
     A depth-first walk writes a node down once all its inputs are written
@@ -103,6 +109,9 @@ def _plan(root: Var, allow_released: bool = False, record_errors: bool = False, 
     that may stop the gradient (``may_block``), asks right away: ``None``
     means no gradient flows through the node for these values, and its inputs
     are not visited from it. Leaves get ``None``.
+
+    With ``create_graph`` the ops are asked with Vars (see ``_local_derivatives``);
+    an op that only has ``backward(grad)`` cannot answer that, and raises.
     """
     nodes: list[Var] = []
     rules: list[Any] = []
@@ -127,9 +136,11 @@ def _plan(root: Var, allow_released: bool = False, record_errors: bool = False, 
                 if node._released and not allow_released:
                     raise RuntimeError(f"backward through {node.name}: {_FREED}")
                 if not op.has_derivatives:
+                    if create_graph:
+                        raise NotImplementedError(_no_higher_order(op))
                     rule = _CALL_BACKWARD
                 elif op.may_block:
-                    rule = _local_derivatives(op, node.val, node.src)
+                    rule = _local_derivatives(op, node, create_graph)
             except Exception as error:
                 if not record_errors:
                     raise
@@ -144,25 +155,40 @@ def _plan(root: Var, allow_released: bool = False, record_errors: bool = False, 
     return nodes, rules
 
 
-def _local_derivatives(op: Op, out: float, src: tuple[Var, ...]) -> tuple[Any, ...] | None:
-    """``op.derivatives`` at the node's values (checked, for ops written outside regrad)."""
-    if len(src) == 2:  # the same call without building a list, for the common one- and two-input ops
-        derivatives = op.derivatives(out, src[0].val, src[1].val)
+def _local_derivatives(op: Op, node: Var, create_graph: bool = False) -> tuple[Any, ...] | None:
+    """``op.derivatives`` at the node (checked, for ops written outside regrad).
+
+    On the node's values (floats); with ``create_graph`` on the Vars
+    themselves, so that each derivative is a Var whose own graph computes it.
+    """
+    src: tuple[Var, ...] = node.src  # type: ignore[assignment]
+    if create_graph:
+        derivatives = op.derivatives(node, *src)
+    elif len(src) == 2:  # the same call without building a list, for the common one- and two-input ops
+        derivatives = op.derivatives(node.val, src[0].val, src[1].val)
     elif len(src) == 1:
-        derivatives = op.derivatives(out, src[0].val)
+        derivatives = op.derivatives(node.val, src[0].val)
     else:
-        derivatives = op.derivatives(out, *map(_value, src))
+        derivatives = op.derivatives(node.val, *map(_value, src))
     if op.check_results and derivatives is not None:
-        return _checked(op, "derivatives", derivatives, len(src))
+        return _checked(op, "derivatives", derivatives, len(src), allow_vars=create_graph)
     return derivatives
+
+
+def _no_higher_order(op: Op) -> str:
+    return (
+        f"{op.name} defines only backward(grad), which computes numbers: to differentiate through it again "
+        f"(create_graph=True), give {op.name} a derivatives(out, *inputs) method that returns d(out)/d(input) "
+        "for each input in arithmetic that works on floats and Vars alike (see regrad.ops)"
+    )
 
 
 # --------------------------------------------------------------------------
 # checking what user-defined ops return
 
 
-def _checked(op: Op, method: str, results: object, n_inputs: int) -> tuple[Any, ...]:
-    """``results`` as one number per input, or a TypeError/ValueError naming the op."""
+def _checked(op: Op, method: str, results: object, n_inputs: int, allow_vars: bool = False) -> tuple[Any, ...]:
+    """``results`` as one number (or, with ``allow_vars``, Var) per input, or a TypeError/ValueError naming the op."""
     where = f"{op.name}.{method}"
     if not isinstance(results, (tuple, list)):
         raise TypeError(f"{where} must return a tuple of {n_inputs} numbers (one per input), got {results!r:.80}")
@@ -170,10 +196,18 @@ def _checked(op: Op, method: str, results: object, n_inputs: int) -> tuple[Any, 
         raise ValueError(f"{where} returned {len(results)} values for {n_inputs} inputs: {results!r:.80}")
     out: list[Any] = []
     for i, r in enumerate(results):
+        if allow_vars and _is_var(r):
+            out.append(r)
+            continue
         if not isinstance(r, numbers.Real) or isinstance(r, bool):
             raise TypeError(f"{where} returned a {type(r).__name__} for input {i}: {r!r:.80}; expected a real number")
         out.append(float(r))
     return tuple(out)
+
+
+def _is_var(x: object) -> bool:
+    """Is ``x`` a Var? (The engine needs nothing from ``regrad.var`` at run time: no import.)"""
+    return type(x).__name__ == "Var" and type(x).__module__ == "regrad.var"
 
 
 def _call_backward(op: Op, grad: float, src: tuple[Var, ...], rerun_forward: bool = False) -> tuple[float, ...]:
@@ -201,13 +235,18 @@ def _forget_saved_context(op: Op) -> None:
 StepCallback = Callable[["Var", Any, Any, Any], None]
 
 
-def _sweep(plan: Plan, seed: Any, on_step: StepCallback | None = None) -> list[tuple[Var, Any]]:
+def _sweep(
+    plan: Plan, seed: Any, create_graph: bool = False, on_step: StepCallback | None = None
+) -> list[tuple[Var, Any]]:
     """The chain rule, node by node in plan order; returns (leaf, dL/d(leaf)) pairs.
 
     ``adjoint`` holds dL/d(node) for the nodes that have received some but not
     yet passed theirs on; an entry is removed the moment its node runs, so no
     intermediate gradient outlives the sweep. A node that received only exact
     zeros has no entry and starts from 0.0.
+
+    With ``create_graph`` the same rule runs on Vars: every product and sum is
+    a node, so each adjoint is a Var whose graph computes it.
     """
     nodes, rules = plan
     adjoint: dict[Var, Any] = {nodes[0]: seed}
@@ -220,7 +259,7 @@ def _sweep(plan: Plan, seed: Any, on_step: StepCallback | None = None) -> list[t
         elif derivatives is _ASK or derivatives is _CALL_BACKWARD or type(derivatives) is _Failed:
             try:
                 if derivatives is _ASK:
-                    derivatives = _local_derivatives(node.op, node.val, src)  # type: ignore[arg-type]
+                    derivatives = _local_derivatives(node.op, node, create_graph)  # type: ignore[arg-type]
                 elif derivatives is _CALL_BACKWARD:  # it multiplies by grad itself: these are the contributions
                     derivatives = _call_backward(node.op, g, src, rerun_forward=on_step is not None)  # type: ignore[arg-type]
                     g = 1.0  # so that g * d below is d, exactly
@@ -230,7 +269,15 @@ def _sweep(plan: Plan, seed: Any, on_step: StepCallback | None = None) -> list[t
                 if on_step is not None:
                     on_step(node, upstream, _Failed(error), g)
                 raise
-        if derivatives is not None and src is not None:  # None: no gradient flows past this node
+        if derivatives is None or src is None:  # None: no gradient flows past this node
+            pass
+        elif create_graph:
+            for parent, d in zip(src, derivatives):
+                if parent.req_grad:
+                    c = _times(g, d)
+                    total = adjoint.get(parent)
+                    adjoint[parent] = c if total is None else total + c
+        else:
             for parent, d in zip(src, derivatives):
                 if parent.req_grad:  # constants receive nothing
                     c = g * d  # the chain rule: dL/d(input) += dL/d(node) * d(node)/d(input)
@@ -242,6 +289,15 @@ def _sweep(plan: Plan, seed: Any, on_step: StepCallback | None = None) -> list[t
     return leaves
 
 
+def _times(g: Any, d: Any) -> Any:
+    """g * d as a node of the derivative's graph, leaving out multiplications by the number 1."""
+    if type(d) is float and d == 1.0:
+        return g
+    if type(g) is float and g == 1.0:
+        return d
+    return g * d
+
+
 def _release(plan: Plan) -> None:
     """Mark every op node the pass went through as used; forget PyTorch-style ops' saved context."""
     for node, rule in zip(*plan):
@@ -251,18 +307,18 @@ def _release(plan: Plan) -> None:
                 _forget_saved_context(node.op)
 
 
-def backward(root: Var, grad: float = 1.0, retain_graph: bool = False) -> None:
+def backward(root: Var, grad: Any = 1.0, retain_graph: bool = False, create_graph: bool = False) -> None:
     """Add dL/d(leaf) * grad to ``.grad`` of every leaf that requires grad and that a gradient reaches.
 
     ``grad`` is a checked number (``Var.backward`` checks it). Nothing is
     stored before the whole sweep succeeded. Without ``retain_graph`` the
     nodes are marked as used: the graph stays (it can be drawn, and
     ``backward_steps`` replays it) but a second backward through it raises
-    RuntimeError.
+    RuntimeError. With ``create_graph`` the gradients are Vars.
     """
     _require_grad(root)
-    plan = _plan(root)
-    for leaf, g in _sweep(plan, grad):
+    plan = _plan(root, create_graph)
+    for leaf, g in _sweep(plan, grad, create_graph):
         leaf.grad = g if leaf.grad is None else leaf.grad + g
     if not retain_graph:
         _release(plan)

@@ -20,8 +20,8 @@ That one rule serves every mode of differentiation (``regrad.engine``):
 
 So a rule is written in arithmetic that works on floats and on Vars alike:
 ``+ - * / **`` do, and for the rest this module has ``value``, ``divide``,
-``log``, ``sin``, ``cos`` and ``power``, which compute on floats (never raising,
-as IEEE 754 arithmetic does) and build nodes on Vars.
+``exp``, ``log``, ``sin``, ``cos`` and ``power``, which compute on floats (never
+raising, as IEEE 754 arithmetic does) and build nodes on Vars.
 
 An op needs no saved context: everything its derivatives need is in its inputs
 and its output, which the graph keeps anyway. An op is a *pure function* of its
@@ -78,6 +78,16 @@ def divide(a: Any, b: Any) -> Any:
         if a == 0 or a != a:  # 0/0 and nan/0
             return math.nan
         return math.copysign(math.inf, a) * math.copysign(1.0, b)
+
+
+def exp(x: Any) -> Any:
+    """e ** x; for floats inf where Python would raise OverflowError."""
+    if not _is_number(x):
+        return x.exp()
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
 
 
 def log(x: Any) -> Any:
@@ -341,10 +351,7 @@ class Exp(Op):
     __slots__ = ()
 
     def forward(self, x: float) -> float:
-        try:
-            return math.exp(x)
-        except OverflowError:
-            return math.inf
+        return exp(x)  # type: ignore[no-any-return]
 
     def derivatives(self, z: Any, x: Any) -> tuple[Any, ...]:
         return (z,)

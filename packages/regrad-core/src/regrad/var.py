@@ -87,7 +87,9 @@ class Var:
     #: set on an op node when a backward() without retain_graph went through it
     _released: bool
 
-    def __init__(self, val: Number, req_grad: bool = False, name: str | None = None) -> None:
+    def __init__(self, val: Number, req_grad: bool = False, name: str | None = None, **unknown: object) -> None:
+        if unknown:
+            raise TypeError(_unknown_keywords(unknown))
         if isinstance(val, Var):
             raise TypeError("Var value must be a real number, got a Var: use that Var itself")
         if name is not None and not isinstance(name, str):
@@ -138,6 +140,46 @@ class Var:
 
     def __float__(self) -> float:
         return self.val
+
+    # ------------------------------------------------------- habits from PyTorch
+    # These read the value and build no graph. ``==`` and ``hash`` stay those of
+    # the object (identity), as for every Python object: the engine keeps Vars
+    # as dictionary keys, so two different Vars with equal values must stay two
+    # keys. Compare values with ``a.val == b.val``.
+
+    def item(self) -> float:
+        """The value as a float (as ``tensor.item()`` in PyTorch)."""
+        return self.val
+
+    def __format__(self, spec: str) -> str:
+        """``f"{loss:.4f}"`` formats the value; ``f"{loss}"`` is ``str(loss)``."""
+        return format(self.val, spec) if spec else str(self)
+
+    def __bool__(self) -> bool:
+        """The value's truth: ``bool(Var(0.0))`` is False (as for a one-element PyTorch tensor)."""
+        return bool(self.val)
+
+    def __lt__(self, other: Operand) -> bool:
+        return self.val < _compared(other)
+
+    def __le__(self, other: Operand) -> bool:
+        return self.val <= _compared(other)
+
+    def __gt__(self, other: Operand) -> bool:
+        return self.val > _compared(other)
+
+    def __ge__(self, other: Operand) -> bool:
+        return self.val >= _compared(other)
+
+    def __abs__(self) -> Var:
+        return self.abs()
+
+    def __getattr__(self, attribute: str) -> Any:
+        # only called for names that do not exist: say what regrad calls them
+        hint = _HINTS.get(attribute)
+        if hint is None:
+            raise AttributeError(f"'Var' object has no attribute {attribute!r}")
+        raise AttributeError(f"'Var' object has no attribute {attribute!r}: {hint}")
 
     # --------------------------------------------------------------- operators
     # Each builds one node; numbers become constant Vars.
@@ -223,16 +265,53 @@ class Var:
 
     # ---------------------------------------------------------------- backward
 
-    def backward(self, grad: float | None = None, retain_graph: bool = False) -> None:
+    def backward(
+        self, grad: float | Var | None = None, retain_graph: bool | None = None, create_graph: bool = False
+    ) -> None:
         """Accumulate d(self)/d(leaf) * grad into ``.grad`` of every leaf that requires grad.
 
         ``grad`` defaults to 1.0. The graph stays, but a second backward
         through it raises RuntimeError unless ``retain_graph=True``. Leaves that
         no gradient reaches (every path to them passes a node through which no
         gradient flows, such as a ReLU that is off) keep their ``.grad``.
+
+        ``create_graph=True``: each ``.grad`` becomes a Var whose own graph
+        computes the derivative, so it can be differentiated again (Hessians,
+        Newton's method). ``retain_graph`` then defaults to True, as in PyTorch.
         """
-        seed = 1.0 if grad is None else _real_value(grad, "backward() grad")
-        engine.backward(self, seed, retain_graph=retain_graph)
+        if grad is None:
+            seed: float | Var = 1.0
+        elif create_graph and isinstance(grad, Var):
+            seed = grad
+        else:
+            seed = _real_value(grad, "backward() grad")
+        retain = create_graph if retain_graph is None else retain_graph
+        engine.backward(self, seed, retain_graph=retain, create_graph=create_graph)
+
+
+_HINTS = {
+    "data": "regrad calls the value .val (micrograd's .data)",
+    "detach": "for a constant with the same value, make a new Var: Var(v.val)",
+    "requires_grad": "regrad calls it .req_grad (Var(x, req_grad=True))",
+    "grad_fn": "regrad calls it .op (the Op that made this Var; .src holds its inputs)",
+}
+
+
+def _unknown_keywords(unknown: dict[str, object]) -> str:
+    names = ", ".join(unknown)
+    if "requires_grad" in unknown:
+        wanted = unknown["requires_grad"]
+        return f"Var() got an unexpected keyword argument 'requires_grad': did you mean req_grad={wanted!r}?"
+    return f"Var() got unexpected keyword arguments ({names}); it takes val, req_grad=False, name=None"
+
+
+def _compared(other: object) -> float:
+    """The value to compare a Var with: a Var's value or a real number (TypeError otherwise)."""
+    if type(other) is Var:
+        return other.val
+    if isinstance(other, numbers.Real):
+        return float(other)
+    raise TypeError(f"cannot compare a Var with {type(other).__name__}: {other!r:.60}")
 
 
 # ---------------------------------------------------------------------------
