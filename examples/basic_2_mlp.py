@@ -1,15 +1,19 @@
-"""The seed's MLP debugging example: a tiny network, its parameters and its drawn graph.
+"""The original regrad's MLP debugging example: a tiny network, its parameters and its drawn graph.
 
 ``MLP(2, [3, 1])`` has a hidden layer of 3 ReLU neurons and one linear output
 neuron: 3 * (2 + 1) + (3 + 1) = 13 parameters. Feeding it ``[x, x**2]`` gives
 one Var (a layer with one output returns a Var, not a list).
 
-Two drawings are written (when regrad-viz is installed):
+The graphs are drawn *after* ``backward()``, so every box shows its gradient.
+Every neuron is in the picture, whatever the weights: a ReLU that is off for
+this input is drawn as "no gradient flows here". Two drawings are written
+(when regrad-viz is installed):
 
-* ``computed_graph_mlp.html``: the seed's elementwise graph (``fused=False``),
-  one Mul per weight and a chain of Adds per neuron, bottom to top ("BT");
+* ``computed_graph_mlp.html``: the original regrad's elementwise graph
+  (``fused=False``), one Mul per weight and a chain of Adds per neuron, bottom
+  to top ("BT");
 * ``computed_graph_mlp_fused.html``: the same network as regrad-nn builds it
-  for training, one node per neuron.
+  for training, one node per neuron (its weights and bias as inputs).
 
 Run: python examples/basic_2_mlp.py [--out DIR] [--seed N]
 """
@@ -25,7 +29,7 @@ from regrad_nn import MLP
 
 
 def build(fused: bool, seed: int) -> tuple[MLP, Var, Var]:
-    """The seed's network and its output for x = 0.5; returns (model, x, y)."""
+    """The original regrad's network and its output for x = 0.5; returns (model, x, y)."""
     random.seed(seed)  # the same weights for both graphs
     model = MLP(2, [3, 1], fused=fused)  # 3 neurons in the hidden layer, 1 output
     x = Var(0.5, name="x")
@@ -42,32 +46,29 @@ def draw(y: Var, path: Path) -> Path | None:
     return Path(draw_to_html(y, str(path), "BT"))
 
 
-def main(out: Path, seed: int = 5) -> Path | None:
-    """Print the network, draw both graphs; returns the path of the seed's graph (None without regrad-viz)."""
+def main(out: Path, seed: int = 0) -> Path | None:
+    """Print the network, draw both graphs after backward; returns the elementwise graph's path (None without viz)."""
     model, _, y = build(fused=False, seed=seed)
+    fused_model, _, y_fused = build(fused=True, seed=seed)
     print("number of parameters", len(model.parameters()))
     print(model)
-    path = draw(y, out / "computed_graph_mlp")
-
-    fused_model, _, y_fused = build(fused=True, seed=seed)
-    fused_path = draw(y_fused, out / "computed_graph_mlp_fused")
-    if fused_path:
-        print("one node per neuron:", fused_path)
-
     print(f"y = {y.val:.6f} (elementwise graph), {y_fused.val:.6f} (one node per neuron)")
     y.backward()
     y_fused.backward()
     for (name, p), q in zip(model.named_parameters(), fused_model.parameters()):
         print(f"  d y / d {name:22s} = {p.grad: .6f}  (fused: {q.grad: .6f})")
+
+    path = draw(y, out / "computed_graph_mlp")  # after backward: the gradients are in the picture
+    fused_path = draw(y_fused, out / "computed_graph_mlp_fused")
+    if fused_path:
+        print("one node per neuron:", fused_path)
     return path
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("."), help="folder for the HTML graphs")
-    parser.add_argument(
-        "--seed", type=int, default=5, help="seed of Python's random (the weights); 5 keeps the 3 hidden neurons active"
-    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of Python's random (the weights)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     path = main(args.out, args.seed)

@@ -23,22 +23,12 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from browser import have_chromium, launch, open_page
 
 from regrad import Var
 from regrad_nn import MLP
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
 #: pages that embed interactive regrad-viz drawings
 PAGES_WITH_GRAPHS = ["examples", "how-it-works", "custom-op"]
 
@@ -156,25 +146,20 @@ def server(site: Path):  # type: ignore[no-untyped-def]
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_graph_pages_in_a_real_browser(server: str, scheme: str) -> None:
-    if not Path(CHROMIUM).exists():
+    if not have_chromium():
         pytest.skip("needs the Debian chromium package")
     playwright = pytest.importorskip("playwright.sync_api")
-
-    requests: list[str] = []
-    errors: list[str] = []
 
     def local(url: str) -> bool:
         return url.startswith(server) or url.startswith(("file:", "data:", "blob:", "about:"))
 
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(p)
         try:
-            page = browser.new_page(color_scheme=scheme, viewport={"width": 1280, "height": 900})
-            page.route("**/*", lambda route: route.continue_() if local(route.request.url) else route.abort())
-            page.on("request", lambda request: requests.append(request.url))
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-            page.goto(server + "examples/", wait_until="load")
+            page, log = open_page(
+                browser, server + "examples/", local=(server,), viewport=(1280, 900), color_scheme=scheme
+            )
+            requests, errors = log.requests, log.errors
 
             figures = page.locator(".regrad-figure")
             assert figures.count() == 4  # pow, sigmoid, MLP, elementwise MLP

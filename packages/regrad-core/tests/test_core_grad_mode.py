@@ -125,3 +125,35 @@ def test_interleaved_no_grad_blocks_in_many_threads_leave_every_mode_on() -> Non
         t.join()
     assert errors == []
     assert regrad.is_grad_enabled()
+
+
+def test_gc_paused_is_opt_in_nests_and_restores_the_collector_across_threads() -> None:
+    import gc
+
+    assert gc.isenabled()  # importing regrad changed nothing
+    with regrad.fast.gc_paused():
+        assert not gc.isenabled()
+        with regrad.fast.gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+        done = threading.Event()
+
+        def other() -> None:
+            with regrad.fast.gc_paused():
+                done.set()
+
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+        assert done.is_set() and not gc.isenabled()  # the other thread's block ended, ours has not
+    assert gc.isenabled()
+    with pytest.raises(KeyError), regrad.fast.gc_paused():
+        raise KeyError("x")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with regrad.fast.gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()

@@ -1,7 +1,9 @@
-"""Shared helpers for the regrad-nn tests: copying a regrad MLP into PyTorch (float64).
+"""Shared helpers for the regrad-nn tests: PyTorch (float64) as the oracle, when it is installed.
 
-Tests get them through the ``torch_mlp`` fixture (with pytest's importlib
-import mode a conftest cannot be imported as a module).
+Tests get torch through the ``torch`` fixture and the MLP helpers through
+``torch_mlp`` (with pytest's importlib import mode a conftest cannot be
+imported as a module). Both skip the test that asks for them when torch is
+missing; every other test still runs.
 """
 
 from __future__ import annotations
@@ -10,11 +12,17 @@ from types import SimpleNamespace
 
 import pytest
 
-torch = pytest.importorskip("torch")
+
+@pytest.fixture
+def torch():
+    """The ``torch`` module (the test is skipped without it)."""
+    return pytest.importorskip("torch")
 
 
 def torch_layers(model):
     """(weight, bias) float64 leaf tensors per layer, holding the model's current values."""
+    import torch
+
     layers = []
     for layer in model.layers:
         w = torch.tensor([[p.val for p in n.w] for n in layer.neurons], dtype=torch.float64, requires_grad=True)
@@ -25,6 +33,8 @@ def torch_layers(model):
 
 def torch_forward(layers, x, activation="relu"):
     """The MLP in PyTorch: hidden layers apply ``activation``, the last is linear. x: (batch, nin)."""
+    import torch
+
     act = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}[activation]
     h = x
     for i, (w, b) in enumerate(layers):
@@ -42,6 +52,6 @@ def grads_of(model):
 
 
 @pytest.fixture
-def torch_mlp():
-    """``torch_mlp.layers(model)``, ``.forward(layers, x, activation)``, ``.grads(model)``."""
+def torch_mlp(torch):
+    """``torch_mlp.layers(model)``, ``.forward(layers, x, activation)``, ``.grads(model)`` (skipped without torch)."""
     return SimpleNamespace(layers=torch_layers, forward=torch_forward, grads=grads_of)

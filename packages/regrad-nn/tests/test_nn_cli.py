@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from regrad_nn import load_model
+import regrad_nn.cli
+import regrad_nn.files
+import regrad_nn.moons
+from regrad_nn import __version__, load_model
 from regrad_nn.cli import main
 
 pytest.importorskip("sklearn")
@@ -35,7 +41,7 @@ def test_small_run_writes_a_png_and_a_json(tmp_path):
     assert done.returncode == 0, done.stderr
     accuracy = float(re.search(r"final accuracy ([\d.]+)%", done.stdout).group(1)) / 100
     assert accuracy > 0.75  # chance is 0.5
-    assert "moons:" in done.stderr and "acc=" in done.stderr and "loss=" in done.stderr  # tqdm's bar
+    assert "moons:" in done.stderr and "acc=" in done.stderr and "loss=" in done.stderr  # the progress, summed up
 
     png = (tmp_path / "boundary.png").read_bytes()
     assert png.startswith(PNG_SIGNATURE) and len(png) > 10_000
@@ -91,3 +97,182 @@ def test_bad_options_exit_with_status_2(capsys):
     assert exit_info.value.code == 2
     assert "layer sizes like 16,16" in capsys.readouterr().err
     assert main([]) == 2  # no command: help
+
+
+def status(argv):
+    """main(argv)'s exit status, also when argparse exits."""
+    try:
+        return main(argv)
+    except SystemExit as exit_info:
+        return exit_info.code
+
+
+@pytest.fixture
+def no_training(monkeypatch):
+    """Make any training fail the test: the problem must be found before it."""
+
+    def train_moons(**options):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(regrad_nn.moons, "train_moons", train_moons)
+
+
+def one_error_line(err):
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("regrad-nn moons: error: "), err
+    return lines[0]
+
+
+def test_version_and_help(capsys):
+    assert status(["--version"]) == 0
+    assert capsys.readouterr().out == f"regrad-nn {__version__}\n"
+    assert status(["moons", "--help"]) == 0
+    out = capsys.readouterr().out
+    blocks = re.split(r"\n  (?=-)", out.split("options:", 1)[1])  # one block per option
+    assert len(blocks) > 15
+    for block in blocks:
+        assert block.count("default") <= 1, block  # ArgumentDefaultsHelpFormatter said some twice
+    assert "(default: None)" not in out and "Exit status" in out
+
+
+def test_one_epoch_is_singular(tmp_path, capsys):
+    assert main(["moons", "--epochs", "1", "--samples", "20", "--hidden", "4", "--no-progress"]) == 0
+    assert "trained 1 epoch in " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--alpha", "nan", "argument --alpha: expected a number >= 0, got 'nan'"),
+        ("--alpha", "-5", "argument --alpha: expected a number >= 0, got '-5'"),
+        ("--lr", "0", "argument --lr: expected a number > 0, got '0'"),
+        ("--lr", "inf", "argument --lr: expected a number > 0, got 'inf'"),
+        ("--lr", "1e999", "argument --lr: expected a number > 0, got '1e999'"),
+        ("--momentum", "1", "argument --momentum: expected a number >= 0 and < 1, got '1'"),
+        ("--momentum", "-0.5", "argument --momentum: expected a number >= 0 and < 1"),
+        ("--noise", "-1", "argument --noise: expected a number >= 0"),
+        ("--noise", "nan", "argument --noise: expected a number >= 0"),
+        ("--hidden", "16,,16", "argument --hidden: expected comma-separated layer sizes like 16,16, got '16,,16'"),
+        ("--hidden", "16,", "argument --hidden: expected comma-separated layer sizes"),
+        ("--hidden", "0", "argument --hidden: layer sizes must be positive ints"),
+        ("--samples", "1", "argument --samples: expected an integer >= 2, got '1'"),
+        ("--epochs", "0", "argument --epochs: expected an integer >= 1"),
+        ("--seed", "-1", "argument --seed: expected an integer >= 0"),
+        ("--seed", str(2**32), "argument --seed: expected an integer below 2**32"),
+        ("--save", "", "--save: the path is empty"),
+        ("--plot", "", "--plot: the path is empty"),
+    ],
+)
+def test_bad_values_exit_2_with_one_line_before_training(capsys, no_training, option, value, message):
+    assert status(["moons", option, value]) == 2
+    assert message in one_error_line(capsys.readouterr().err)
+
+
+def test_output_paths_are_checked_before_training(tmp_path, capsys, no_training):
+    (tmp_path / "file.txt").write_text("")
+    cases = [
+        (["--save", str(tmp_path / "missing" / "m.json")], f"--save {tmp_path}/missing/m.json: the folder"),
+        (["--save", str(tmp_path)], f"--save {tmp_path}: is a folder, not a file"),
+        (["--plot", str(tmp_path / "file.txt" / "b.png")], f"{tmp_path}/file.txt is not a folder"),
+        (["--plot", str(tmp_path / "b.txt")], "cannot tell the image format (its extension .txt is not one of"),
+        (["--plot", str(tmp_path / "b")], "it has no extension naming one of"),
+        (["--save", str(tmp_path / "x.png"), "--plot", str(tmp_path / "x.png")], "--save and --plot name the same"),
+        (["--save", os.devnull], f"--save {os.devnull}: exists and is not a regular file"),
+    ]
+    for options, message in cases:
+        assert status(["moons", *options]) == 2
+        line = one_error_line(capsys.readouterr().err)
+        assert message in line, line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]  # nothing written, not even a probe
+
+
+def test_an_unwritable_folder_is_reported_before_training(tmp_path, capsys, monkeypatch, no_training):
+    def denied(path, mode="r"):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(regrad_nn.files, "open", denied, raising=False)  # as in a folder we may not write in
+    assert status(["moons", "--save", str(tmp_path / "m.json")]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert f"--save {tmp_path}/m.json: cannot write in {tmp_path} (Permission denied)" in line
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write in any folder")
+def test_a_read_only_folder_is_reported_before_training(tmp_path, capsys, no_training):
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        assert status(["moons", "--save", str(folder / "m.json")]) == 2
+    finally:
+        folder.chmod(0o700)
+    assert "cannot write in" in one_error_line(capsys.readouterr().err)
+
+
+def test_plot_formats_follow_the_extension(tmp_path):
+    small = ["moons", "--samples", "20", "--hidden", "4", "--epochs", "2", "--no-progress"]
+    assert main([*small, "--plot", str(tmp_path / "b.svg")]) == 0
+    assert b"<svg" in (tmp_path / "b.svg").read_bytes()[:500]  # it used to hold PNG bytes
+    assert main([*small, "--plot", str(tmp_path / "b.PDF")]) == 0
+    assert (tmp_path / "b.PDF").read_bytes().startswith(b"%PDF")
+
+
+def test_a_diverging_run_exits_1_and_saves_nothing(tmp_path, capsys):
+    done = status(["moons", "--lr", "1e300", "--no-progress", "--save", str(tmp_path / "m.json")])
+    assert done == 1
+    captured = capsys.readouterr()
+    line = one_error_line(captured.err)
+    assert "training diverged: the loss became nan in epoch" in line and "nothing was saved" in line
+    assert "final loss" not in captured.out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_exits_130_with_one_line_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    def interrupted(**options):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(regrad_nn.moons, "train_moons", interrupted)
+    assert main(["moons", "--save", str(tmp_path / "m.json"), "--plot", str(tmp_path / "b.png")]) == 130
+    assert capsys.readouterr().err == "regrad-nn moons: interrupted\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is POSIX")
+def test_ctrl_c_in_a_real_run(tmp_path):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "regrad_nn", "moons", "--epochs", "1000000", "--save", "m.json"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)  # imports done, training under way
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err == "regrad-nn moons: interrupted\n" and out == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_carriage_returns_in_a_log(tmp_path):
+    done = run("moons", "--samples", "20", "--hidden", "4", "--epochs", "30", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "\r" not in done.stderr and done.stderr.startswith("moons: 30 epochs in ")
+    assert len(done.stderr.splitlines()) == 1
+
+
+def test_exit_statuses_are_documented():
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    for text in (regrad_nn.cli.__doc__, readme):
+        for code in ("0", "1", "2", "130"):
+            assert re.search(rf"\b{code}\b", text), code
+
+
+def test_a_write_failing_after_training_is_one_line(tmp_path, capsys, monkeypatch):
+    def disk_full(*args, **options):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(regrad_nn.cli, "save_model", disk_full)
+    small = ["moons", "--samples", "20", "--hidden", "4", "--epochs", "2", "--no-progress"]
+    assert status([*small, "--save", str(tmp_path / "m.json")]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert line.endswith(f"--save {tmp_path}/m.json: cannot write it (No space left on device)")

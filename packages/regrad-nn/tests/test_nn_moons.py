@@ -1,13 +1,14 @@
-"""The moons trainer: the seed's run reaches >= 97%, and its steps equal PyTorch's."""
+"""The moons trainer: the original regrad's run reaches >= 97%, its steps equal PyTorch's, it stops when it diverges."""
 
 from __future__ import annotations
 
+import io
+import math
 import random
 
 import pytest
-import torch
 
-from regrad_nn import make_moons
+from regrad_nn import MLP, SGD, TrainingDivergedError, hinge_loss, make_moons
 from regrad_nn.moons import train_moons
 
 pytest.importorskip("sklearn")
@@ -21,7 +22,7 @@ def test_seeded_default_run_reaches_97_percent():
     assert len(result.X) == len(result.y) == 100
 
 
-def test_training_steps_equal_pytorch_float64(torch_mlp):
+def test_training_steps_equal_pytorch_float64(torch, torch_mlp):
     """Same data, same start, same maths: the per-epoch losses of the first epochs agree with PyTorch."""
     epochs = 8
     result = train_moons(samples=40, hidden=(8, 8), epochs=epochs, seed=3)
@@ -66,3 +67,59 @@ def test_bad_settings_raise():
         train_moons(optimizer="rmsprop")
     with pytest.raises(ValueError, match="epochs must be a positive int"):
         train_moons(epochs=0)
+
+
+def test_bad_alpha_is_rejected():
+    for alpha in (math.nan, -5.0, math.inf):
+        with pytest.raises(ValueError, match="alpha must be a finite number >= 0"):
+            train_moons(alpha=alpha, epochs=1)
+
+
+def test_a_diverging_run_stops_at_that_epoch():
+    with pytest.raises(TrainingDivergedError, match=r"the loss became nan in epoch \d+ of 100") as info:
+        train_moons(lr=1e300)  # finite, positive, and far too large
+    assert info.value.epoch is not None and info.value.epoch < 100 and math.isnan(info.value.loss)
+
+
+def moons_with_one_nan_sample():
+    X, y = make_moons(40, 0.1, seed=5)
+    X[7] = [math.nan, 0.5]
+    return X, y
+
+
+def test_a_nan_sample_never_ends_in_a_finite_loss():
+    X, y = moons_with_one_nan_sample()
+    with pytest.raises(TrainingDivergedError, match="in epoch 1 of 20"):
+        train_moons(data=(X, y), hidden=(8, 8), epochs=20)
+
+    # the same with the pieces by hand: the NaN is never hidden by an off ReLU or the hinge's margin
+    random.seed(5)
+    model = MLP(2, [8, 8, 1])
+    optimizer = SGD(model.parameters(), lr=0.5)
+    for _ in range(5):
+        loss = hinge_loss([model(x) for x in X], y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        assert not math.isfinite(loss.val)
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_in_a_log_is_one_summary_line(capsys):
+    train_moons(samples=30, hidden=(4,), epochs=12, progress=True)
+    err = capsys.readouterr().err  # captured: not a terminal
+    assert "\r" not in err and err.count("\n") == 1
+    assert err.startswith("moons: 12 epochs in ") and "loss=" in err and "acc=" in err
+
+
+def test_progress_on_a_terminal_is_a_tqdm_bar(monkeypatch):
+    pytest.importorskip("tqdm")
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    train_moons(samples=30, hidden=(4,), epochs=12, progress=True)
+    shown = terminal.getvalue()
+    assert "\r" in shown and "12/12" in shown and "loss=" in shown and "acc=" in shown

@@ -1,93 +1,73 @@
 """The drawings in a real browser: headless Chromium (Debian package) via Playwright.
 
 Every page is opened from a file:// URL with every other request blocked and
-recorded, so a page that tried to load anything from the network fails.
+recorded (``tests/support/browser.py``), so a page that tried to load anything
+from the network fails. No test waits for real time: Play runs on Playwright's
+fake clock.
 """
 
 from __future__ import annotations
 
-import os
-import random
+import re
+from pathlib import Path
 
 import pytest
+from browser import have_chromium, launch, open_page
+from example_graphs import mlp_output, original_example
 
+import regrad
 import regrad_viz
 from regrad import Var
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
+from regrad_viz.html import SPEEDS
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs the Debian chromium package at /usr/bin/chromium"),
+    pytest.mark.skipif(not have_chromium(), reason="needs the Debian chromium package at /usr/bin/chromium"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
-
-
-def mlp_output(nin, sizes, seed=0, inputs=None):
-    rng = random.Random(seed)
-    xs = inputs if inputs is not None else [Var(rng.uniform(-1, 1)) for _ in range(nin)]
-    dims = [nin, *list(sizes)]
-    for layer in range(len(sizes)):
-        outs = []
-        for _ in range(dims[layer + 1]):
-            ws = [Var(rng.uniform(-1, 1), req_grad=True) for _ in range(dims[layer])]
-            act = sum((w * x for w, x in zip(ws, xs)), Var(0.0, req_grad=True))
-            outs.append(act.relu() if layer < len(sizes) - 1 else act)
-        xs = outs
-    return xs[0]
 
 
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)  # Playwright uses a fresh profile
+        b = launch(p)  # Playwright uses a fresh profile
         yield b
         b.close()
 
 
 @pytest.fixture
-def open_page(browser):
-    """Open a file; returns (page, problems) where problems collects JS errors and network requests."""
+def open_html(browser):
+    """Open an HTML file; returns (page, log), once every drawing on it has started.
+
+    ``clock=True``: the page runs on Playwright's fake clock, paused.
+    """
     pages = []
 
-    def opener(path):
-        page = browser.new_page(viewport={"width": 1100, "height": 800})
-        problems = []
-        page.on("pageerror", lambda err: problems.append(f"pageerror: {err}"))
-        page.on(
-            "console",
-            lambda msg: (
-                problems.append(f"console {msg.type}: {msg.text}") if msg.type in ("error", "warning") else None
-            ),
+    def opener(path, *, width=1100, height=800, scheme="light", clock=False):
+        before = (lambda page: page.clock.install()) if clock else None
+        page, log = open_page(
+            browser, Path(path).as_uri(), viewport=(width, height), color_scheme=scheme, before=before
         )
-        page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-
-        def route(r):
-            if r.request.url.startswith("file://"):
-                r.continue_()
-            else:
-                problems.append(f"request: {r.request.url}")
-                r.abort()
-
-        page.route("**/*", route)
-        page.goto(f"file://{path}")
-        page.wait_for_function("document.querySelectorAll('div.regrad-viz[data-rv-ready]').length > 0")
+        page.wait_for_function("document.querySelectorAll('div.regrad-viz:not([data-rv-ready])').length === 0")
+        if clock:  # from now on, time moves only when the test says so (no timer is set before Play)
+            page.clock.pause_at(page.evaluate("Date.now()") + 1000)
         pages.append(page)
-        return page, problems
+        return page, log
 
     yield opener
     for page in pages:
         page.close()
+
+
+def write_page(path, *fragments, body=""):
+    """A page of text with drawings in it, like a docs page or a notebook."""
+    html = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'></head>"
+        f"<body {body}><h1>docs</h1>" + "<p>text</p>".join(fragments) + "</body></html>"
+    )
+    path.write_text(html, encoding="utf-8")
+    return path
 
 
 def active_node(page, scope="div.regrad-viz"):
@@ -96,12 +76,24 @@ def active_node(page, scope="div.regrad-viz"):
     )
 
 
-def test_viz_browser_mlp_page_renders_and_steps(tmp_path, open_page):
+def count_text(page, scope="div.regrad-viz"):
+    return page.locator(scope).first.locator(".rv-count").inner_text()
+
+
+def sigmoid():
+    x = Var(0.5, req_grad=True, name="x")
+    return 1 / (1 + (-x).exp())
+
+
+# ---------------------------------------------------------------- basics
+
+
+def test_viz_browser_mlp_page_renders_and_steps(tmp_path, open_html):
     x = Var(0.5)
     root = mlp_output(2, [3, 1], inputs=[x, x**2])
     drawing = regrad_viz.draw(root, orientation="BT")
     path = regrad_viz.draw_to_html(root, tmp_path / "mlp", "BT")
-    page, problems = open_page(path)
+    page, log = open_html(path)
     n_nodes = len(drawing.graph.nodes)
     assert page.locator("div.regrad-viz svg [data-kind]").count() == n_nodes
     assert page.locator("div.regrad-viz svg [data-src]").count() == len(drawing.graph.edges)
@@ -119,48 +111,45 @@ def test_viz_browser_mlp_page_renders_and_steps(tmp_path, open_page):
     assert "Step 2" in page.inner_text(".rv-info")
     page.click("button.rv-prev")
     assert active_node(page) == first
-    # the root's grad line shows the seed gradient once the pass has started
-    assert "grad 1.0000" in page.text_content("g[data-node='n0']")
+    # the root's gradient line shows the starting gradient, an adjoint, once the pass has started
+    assert "adj 1.0000" in page.text_content("g[data-node='n0']")
 
-    view = page.get_attribute("svg.rv-svg", "viewBox")
+    def drawn_width():
+        return page.eval_on_selector("svg.rv-svg", "el => el.getBoundingClientRect().width")
+
+    view = drawn_width()
     page.click("button.rv-in")
-    zoomed = page.get_attribute("svg.rv-svg", "viewBox")
-    assert float(zoomed.split()[2]) < float(view.split()[2])  # a narrower window = zoomed in
+    assert drawn_width() > view  # zoomed in: the drawing is drawn larger
     page.click("button.rv-fit")
-    assert page.get_attribute("svg.rv-svg", "viewBox") == view
+    assert drawn_width() == view
 
     page.hover("g[data-node='n0']")
     tip = page.locator(".rv-tip")
     assert tip.is_visible() and "value = " in tip.inner_text()
     assert page.locator("g.rv-hovering").count() == 1
-    assert problems == []
+    assert log.problems() == []
 
 
-def test_viz_browser_escaped_label_runs_nothing(tmp_path, open_page):
+def test_viz_browser_escaped_label_runs_nothing(tmp_path, open_html):
     evil = "<script>alert(1)</script>"
     v = Var(2.0, req_grad=True, name=evil)
     w = (v * 3).tanh()
     w.name = "</script><!--"
     path = regrad_viz.draw(w).save(tmp_path / "evil.html")
-    page, problems = open_page(str(path))
+    page, log = open_html(path)
     texts = page.locator("g[data-node] text.rv-title").all_text_contents()
     assert evil in texts and "</script><!-- = Tanh" in texts
     page.click("button.rv-next")
-    assert problems == []  # no alert dialog, no errors
+    assert log.problems() == []  # no alert dialog, no errors
 
 
-def test_viz_browser_two_fragments_share_a_page(tmp_path, open_page):
+def test_viz_browser_two_fragments_share_a_page(tmp_path, open_html):
     a = Var(-4.0, req_grad=True)
     x = Var(0.5, req_grad=True)
     first = regrad_viz.draw(a + a**2).to_html(full_page=False)
     second = regrad_viz.draw(1 / (1 + (-x).exp()), orientation="LR").to_html(full_page=False)
-    html = (
-        "<!DOCTYPE html><html><head><meta charset='utf-8'></head>"
-        "<body style='background:#111;color:#eee'><h1>docs</h1>" + first + "<p>text</p>" + second + "</body></html>"
-    )
-    path = tmp_path / "two.html"
-    path.write_text(html, encoding="utf-8")
-    page, problems = open_page(str(path))
+    path = write_page(tmp_path / "two.html", first, second, body="style='background:#111;color:#eee'")
+    page, log = open_html(path)
     assert page.locator("div.regrad-viz[data-rv-ready='1']").count() == 2
     panels = page.locator("div.regrad-viz")
     assert panels.nth(0).locator("svg [data-kind]").count() == 3
@@ -171,7 +160,342 @@ def test_viz_browser_two_fragments_share_a_page(tmp_path, open_page):
     assert panels.nth(0).locator(".rv-active").count() == 0  # the first drawing did not move
     panels.nth(0).locator("button.rv-next").click()
     assert panels.nth(0).locator(".rv-active").count() == 1
-    # the panel keeps its own light background on a dark page
+    # a page that does not say it is dark, on a light system: the panel keeps its light palette
     bg = panels.nth(0).evaluate("el => getComputedStyle(el).backgroundColor")
     assert bg == "rgb(255, 255, 255)"
-    assert problems == []
+    assert log.problems() == []
+
+
+def test_viz_browser_full_page_fills_the_window(tmp_path, open_html):
+    g, _, _ = original_example()
+    page, log = open_html(regrad_viz.draw(g).save(tmp_path / "page.html"), width=1000, height=700)
+    root = page.locator("div.regrad-viz").bounding_box()
+    stage = page.locator(".rv-stage").bounding_box()
+    assert root["height"] == pytest.approx(700 - 16, abs=2)
+    assert stage["y"] + stage["height"] == pytest.approx(root["y"] + root["height"], abs=2)
+    # too tall to show whole at a legible size: as wide as the window, at 100 %, scrolling
+    assert page.eval_on_selector(".rv-stage", "el => el.scrollHeight > el.clientHeight")
+    assert font_px(page) == pytest.approx(12, abs=0.1)
+    assert log.problems() == []
+
+
+def font_px(page, scope="div.regrad-viz"):
+    """The rendered size of the node text (the SVG's scale times its font size), in CSS pixels."""
+    return page.locator(scope).first.evaluate(
+        "el => { const t = el.querySelector('g[data-node] text');"
+        " return t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize); }"
+    )
+
+
+# ------------------------------------------------------- keys and focus
+
+
+def test_viz_browser_keys_drive_the_stepper_once_the_drawing_has_focus(tmp_path, open_html):
+    path = regrad_viz.draw(sigmoid()).save(tmp_path / "keys.html")
+    page, log = open_html(path, clock=True)
+    root = page.locator("div.regrad-viz")
+    n = len(regrad_viz.draw(sigmoid()).graph.steps)
+    page.keyboard.press("ArrowRight")
+    assert count_text(page) == f"step 0 / {n}"  # the drawing has no focus yet
+    no_ring = root.evaluate("el => getComputedStyle(el).boxShadow")
+
+    page.click(".rv-stage", position={"x": 4, "y": 4})  # a click in the drawing gives it focus ...
+    assert root.evaluate("el => document.activeElement === el")
+    ring = root.evaluate("el => getComputedStyle(el).boxShadow")
+    assert no_ring == "none" and ring != "none"  # ... and a ring shows it
+
+    for key, expected in [
+        ("ArrowRight", 1),
+        ("ArrowRight", 2),
+        ("ArrowLeft", 1),
+        ("ArrowDown", 2),
+        ("ArrowUp", 1),
+        ("End", n),
+        ("ArrowRight", n),
+        ("Home", 0),
+        ("ArrowLeft", 0),
+    ]:
+        page.keyboard.press(key)
+        assert count_text(page) == f"step {expected} / {n}", key
+    assert active_node(page) is None
+
+    page.keyboard.press(" ")  # space plays: the first step at once, the next ones on the clock
+    assert count_text(page) == f"step 1 / {n}"
+    assert page.inner_text("button.rv-play") == "⏸ Pause"
+    page.keyboard.press(" ")
+    assert page.inner_text("button.rv-play") == "▶ Play"
+    page.clock.run_for(10_000)
+    assert count_text(page) == f"step 1 / {n}"  # paused
+
+    page.click("button.rv-next")  # clicking a button leaves the focus on the drawing
+    assert root.evaluate("el => document.activeElement === el")
+    page.keyboard.press("ArrowRight")
+    assert count_text(page) == f"step 3 / {n}"
+    assert log.problems() == []
+
+
+def test_viz_browser_play_follows_the_speed_control(tmp_path, open_html):
+    (slow, slow_ms), (normal, normal_ms), (fast, fast_ms) = SPEEDS
+    x = Var(0.5)
+    path = regrad_viz.draw(mlp_output(2, [3, 1], inputs=[x, x**2])).save(tmp_path / "speed.html")
+    page, log = open_html(path, clock=True)
+    n = int(count_text(page).split("/")[1])
+    assert page.eval_on_selector("select.rv-speed", "el => el.selectedOptions[0].textContent") == normal
+    page.click("button.rv-play")
+    assert count_text(page) == f"step 1 / {n}"
+    page.clock.run_for(normal_ms - 1)
+    assert count_text(page) == f"step 1 / {n}"
+    page.clock.run_for(1)
+    assert count_text(page) == f"step 2 / {n}"
+    page.select_option("select.rv-speed", label=fast)
+    page.clock.run_for(fast_ms)
+    assert count_text(page) == f"step 3 / {n}"
+    page.select_option("select.rv-speed", label=slow)
+    page.clock.run_for(slow_ms - 1)
+    assert count_text(page) == f"step 3 / {n}"
+    page.clock.run_for(1)
+    assert count_text(page) == f"step 4 / {n}"
+    page.click("button.rv-play")  # pause
+    page.clock.run_for(10 * slow_ms)
+    assert count_text(page) == f"step 4 / {n}"
+    page.click("button.rv-play")
+    page.clock.run_for(n * slow_ms)
+    assert count_text(page) == f"step {n} / {n}"  # it stops at the end
+    assert page.inner_text("button.rv-play") == "▶ Play" and page.is_disabled("button.rv-play")
+    assert log.problems() == []
+
+
+# ------------------------------------------------- a stepper to follow
+
+
+@pytest.mark.parametrize("width", [1100, 390])
+def test_viz_browser_graph_never_moves_while_stepping(tmp_path, open_html, width):
+    x = Var(0.5)
+    drawing = regrad_viz.draw(mlp_output(2, [3, 1], inputs=[x, x**2]))
+    page, log = open_html(write_page(tmp_path / "fixed.html", drawing.to_html(full_page=False)), width=width)
+    where = (
+        "el => ['.rv-bar', '.rv-info', '.rv-stage'].map(s => {"
+        " const b = el.querySelector(s).getBoundingClientRect(); return [s, b.x, b.y, b.width, b.height]; })"
+    )
+    before = page.locator("div.regrad-viz").evaluate(where)
+    overflowing = 0
+    for _ in range(len(drawing.graph.steps)):
+        page.click("button.rv-next")
+        assert page.locator("div.regrad-viz").evaluate(where) == before
+        overflowing += page.eval_on_selector(".rv-info", "el => el.scrollHeight > el.clientHeight + 1")
+    for _ in range(3):
+        page.click("button.rv-prev")
+        assert page.locator("div.regrad-viz").evaluate(where) == before
+    if width == 390:
+        assert overflowing > 0  # long messages scroll inside their fixed area
+    assert page.eval_on_selector(".rv-info", "el => getComputedStyle(el).overflowY") == "auto"
+    assert log.problems() == []
+
+
+def test_viz_browser_messages_name_what_the_boxes_show(tmp_path, open_html):
+    g, _, _ = original_example()
+    drawing = regrad_viz.draw(g)
+    page, log = open_html(drawing.save(tmp_path / "names.html"))
+    intro = page.inner_text(".rv-info")
+    assert "Add (val 24.7041)" in intro and not re.search(r"\bn\d+\b", intro)
+    for step in range(1, len(drawing.graph.steps) + 1):
+        page.click("button.rv-next")
+        text = page.inner_text(".rv-info")
+        assert text.startswith(f"Step {step} of ")
+        assert not re.search(r"\bn\d+\b", text), text  # no internal ids: they appear nowhere in the picture
+        active = page.locator("g.rv-active")
+        title = active.locator("text.rv-title").text_content()
+        value = active.locator("text.rv-val").text_content()
+        assert title in text, (title, text)
+        if f"{title} (val" in text:  # several boxes say "Add": the value tells which one
+            assert f"{title} ({value})" in text
+        for send in drawing.graph.steps[step - 1].sends:  # every input is named as its box reads
+            assert drawing.lines[drawing.graph.edges[send[0]].src][0][0] in text
+    assert log.problems() == []
+
+
+def test_viz_browser_hover_shows_a_long_name_whole(tmp_path, open_html):
+    w = Var(0.5, req_grad=True, name="layers.0.neurons.1.w.0")
+    y = (w * 3.0).relu()
+    page, log = open_html(regrad_viz.draw(y).save(tmp_path / "long.html"))
+    leaf = page.locator("g[data-kind='leaf']")
+    assert leaf.locator("text.rv-title").text_content() == "L0.N1.w0"
+    leaf.hover()
+    assert "layers.0.neurons.1.w.0" in page.inner_text(".rv-tip")
+    page.click("button.rv-next")
+    assert "L0.N1.w0" not in page.inner_text(".rv-info")  # step 1 is the root's
+    page.keyboard.press("End")
+    assert "L0.N1.w0" in page.inner_text(".rv-info")
+    assert log.problems() == []
+
+
+def test_viz_browser_narrow_screen_buttons_stay_whole(tmp_path, open_html):
+    path = regrad_viz.draw(sigmoid()).save(tmp_path / "narrow.html")
+    page, log = open_html(path, width=390, height=800)
+    controls = page.locator(".rv-bar button, .rv-bar select, .rv-bar label, .rv-count")
+    assert controls.count() >= 9
+    # one line: the boxes of a control's contents (its words, a list inside a label) all overlap one height
+    lines = controls.evaluate_all(
+        "els => els.map(el => { const r = document.createRange(); r.selectNodeContents(el);"
+        " const boxes = Array.from(r.getClientRects()).filter(b => b.height > 0);"
+        " const oneLine = Math.max(...boxes.map(b => b.top)) < Math.min(...boxes.map(b => b.bottom));"
+        " return [el.textContent, oneLine, el.getBoundingClientRect().right]; })"
+    )
+    for text, one_line, right in lines:
+        assert one_line, text  # no button breaks in the middle of its words
+        assert right <= 390, text
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing sticks out sideways
+    assert log.problems() == []
+
+
+# --------------------------------------------------------- the palette
+
+
+def palette(page, scope="div.regrad-viz"):
+    """The colours a reader sees, as [r, g, b] lists."""
+    return page.locator(scope).first.evaluate(
+        """el => {
+          const rgb = (node, prop) => getComputedStyle(node)[prop].match(/[\\d.]+/g).slice(0, 3).map(Number);
+          const q = (s) => el.querySelector(s);
+          return {
+            panel: rgb(el, 'backgroundColor'), ink: rgb(el, 'color'),
+            bar: rgb(q('.rv-bar'), 'backgroundColor'), button: rgb(q('button.rv-next'), 'backgroundColor'),
+            buttonInk: rgb(q('button.rv-next'), 'color'), stage: rgb(q('.rv-stage'), 'backgroundColor'),
+            edge: rgb(q('.rv-edges path'), 'stroke'),
+            leaf: rgb(q('.rv-leaf > rect'), 'fill'), leafInk: rgb(q('.rv-leaf text'), 'fill'),
+            op: rgb(q('.rv-op > rect'), 'fill'), opInk: rgb(q('.rv-op text'), 'fill'),
+            tip: rgb(q('.rv-tip'), 'backgroundColor'), tipInk: rgb(q('.rv-tip'), 'color'),
+          };
+        }"""
+    )
+
+
+def contrast(a, b):
+    """The WCAG contrast ratio of two sRGB colours."""
+
+    def luminance(rgb):
+        channels = [c / 255 for c in rgb]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def is_dark(colours):
+    return sum(colours["panel"]) < 3 * 60
+
+
+def check_readable(colours):
+    assert contrast(colours["ink"], colours["panel"]) >= 7
+    assert contrast(colours["buttonInk"], colours["button"]) >= 4.5
+    assert contrast(colours["edge"], colours["stage"]) >= 3
+    assert contrast(colours["leafInk"], colours["leaf"]) >= 4.5
+    assert contrast(colours["opInk"], colours["op"]) >= 4.5
+    assert contrast(colours["tipInk"], colours["tip"]) >= 7
+    # the node colours stay recognisable: the leaf is a clear blue, the op a neutral grey
+    r, g, b = colours["leaf"]
+    assert b > r + 80 and b > g + 40
+    assert max(colours["op"]) - min(colours["op"]) < 20
+
+
+@pytest.mark.parametrize(
+    ("body", "scheme", "dark"),
+    [
+        ("", "light", False),  # a page that says nothing: the reader's system setting
+        ("", "dark", True),
+        ("data-md-color-scheme='slate'", "light", True),  # MkDocs Material, dark scheme, on a light system
+        ("data-md-color-scheme='default'", "dark", False),  # ... light scheme, on a dark system
+        ("data-jp-theme-light='false'", "light", True),  # a dark JupyterLab theme
+        ("data-jp-theme-light='true'", "dark", False),
+    ],
+)
+def test_viz_browser_panel_follows_the_page_palette(tmp_path, open_html, body, scheme, dark):
+    a = Var(-4.0, req_grad=True, name="a")
+    fragment = regrad_viz.draw(a + a**2).to_html(full_page=False)
+    page, log = open_html(write_page(tmp_path / "palette.html", fragment, body=body), scheme=scheme)
+    colours = palette(page)
+    assert is_dark(colours) is dark
+    check_readable(colours)
+    page.click("button.rv-next")  # the stepper's marks follow too
+    label = page.locator(".rv-label rect").first
+    if label.count():
+        fill = label.evaluate("el => getComputedStyle(el).fill")
+        assert (fill == "rgb(255, 244, 230)") is (not dark)
+    assert log.problems() == []
+
+
+def test_viz_browser_full_page_follows_the_system_palette(tmp_path, open_html):
+    path = regrad_viz.draw(sigmoid()).save(tmp_path / "dark.html")
+    page, log = open_html(path, scheme="dark")
+    assert is_dark(palette(page))
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(13, 16, 20)"
+    assert log.problems() == []
+
+
+# ------------------------------------------------- blocked and failed
+
+
+def relu_graph():
+    """y = relu(a * b) + a, with the ReLU off (a * b = -2)."""
+    a = Var(1.0, req_grad=True, name="a")
+    b = Var(-2.0, req_grad=True, name="b")
+    return (a * b).relu() + a
+
+
+def step_to(page, title):
+    """Press Next until the node titled ``title`` runs its backward."""
+    while True:
+        page.click("button.rv-next")
+        if page.locator("g.rv-active text.rv-title").text_content() == title:
+            return
+
+
+def test_viz_browser_shows_where_no_gradient_flows(tmp_path, open_html):
+    drawing = regrad_viz.draw(relu_graph())  # the ReLU is off: the core reports that no gradient flows
+    page, log = open_html(drawing.save(tmp_path / "blocked.html"))
+    relu = page.locator("g[data-node]", has=page.locator("text.rv-title", has_text="Relu"))
+    assert relu.locator("rect").evaluate("el => getComputedStyle(el).strokeDasharray") != "none"
+    assert "no gradient flows here" in page.inner_text(".rv-legend-html")
+    step_to(page, "Relu")
+    info = page.inner_text(".rv-info")
+    assert "No gradient flows here" in info and "does not go past it" in info
+    relu_id = relu.get_attribute("data-node")
+    assert page.locator(f"g.rv-edge.rv-noflow[data-dst='{relu_id}']").count() == 1
+    assert page.locator(".rv-label").count() == 0  # it sends nothing
+    relu.hover()
+    assert "no gradient flows here" in page.inner_text(".rv-tip")
+    assert log.problems() == []
+
+
+class Explodes(regrad.Op):
+    """A user's op whose derivative rule fails: the graph still draws, and the stepper stops there."""
+
+    def forward(self, x):
+        return x
+
+    def derivatives(self, z, x):
+        raise ZeroDivisionError("float division by zero")
+
+
+def failing_graph():
+    a = Var(1.0, req_grad=True, name="a")
+    b = Var(-2.0, req_grad=True, name="b")
+    return regrad.apply(Explodes, a * b) + a
+
+
+def test_viz_browser_shows_a_failed_backward(tmp_path, open_html):
+    message = "ZeroDivisionError: float division by zero"
+    drawing = regrad_viz.draw(failing_graph())
+    n = len(drawing.graph.steps)
+    page, log = open_html(drawing.save(tmp_path / "failed.html"))
+    assert "backward failed here" in page.inner_text(".rv-legend-html")
+    page.keyboard.press("Tab")  # keyboard users reach the drawing with Tab
+    page.keyboard.press("End")
+    assert count_text(page) == f"step {n} / {n}" and page.is_disabled("button.rv-next")
+    info = page.inner_text(".rv-info")
+    assert "Explodes" in info and "backward failed" in info and message in info and "stops here" in info
+    rect = page.locator("g.rv-active > rect")
+    assert rect.evaluate("el => getComputedStyle(el).stroke") == "rgb(224, 49, 49)"
+    assert page.locator("g.rv-active text.rv-val").text_content() == "val -2.0000"  # the forward value stays
+    assert log.problems() == []

@@ -1,4 +1,7 @@
-"""What a drawing says and writes: node texts, grads, escaping, exports, errors."""
+"""What a drawing says and writes: node texts, grads, escaping, exports, errors.
+
+The data the viewer reads is described at the top of ``static/viewer.js``.
+"""
 
 from __future__ import annotations
 
@@ -60,7 +63,7 @@ def test_viz_leaf_grad_after_backward_is_shown():
 
 
 def test_viz_adjoints_match_torch():
-    """show_adjoints prints dL/d(node) of every node; compare with PyTorch float64."""
+    """show_adjoints prints dL/d(node) of every node, as "adj"; compare with PyTorch float64."""
     x = Var(0.5, req_grad=True, name="x")
     y = 1 / (1 + (-x).exp())
     texts = node_texts(regrad_viz.draw(y, show_adjoints=True, decimals=6).to_svg())
@@ -81,7 +84,7 @@ def test_viz_adjoints_match_torch():
     }
     by_title = {lines[0]: lines for lines in texts.values()}
     for title, grad in expected.items():
-        assert by_title[title][-1] == f"grad {grad:.6f}", title
+        assert by_title[title][-1] == f"adj {grad:.6f}", title
 
 
 def test_viz_stepper_data_follows_backward_steps():
@@ -90,23 +93,25 @@ def test_viz_stepper_data_follows_backward_steps():
     data = page_data(regrad_viz.draw(y).to_html())
     steps = regrad.backward_steps(y)
     assert len(data["steps"]) == len(steps)
-    for (node, _grad, grad_full, sends), step in zip(data["steps"], steps):
-        assert data["nodes"][node][2] == (step.node.label or step.node.name)
-        assert float(grad_full) == step.grad
-        assert [float(s[3]) for s in sends] == pytest.approx(list(step.input_grads), abs=1e-4)
+    for step_data, step in zip(data["steps"], steps):
+        assert data["nodes"][step_data["node"]]["name"] == (step.node.label or step.node.name)
+        assert float(step_data["grad_exact"]) == step.grad
+        sent = [float(send["sent"]) for send in step_data["sends"]]
+        assert sent == pytest.approx(list(step.input_grads), abs=1e-4)
+        assert step_data["blocked"] is False and step_data["error"] is None
     # the last sends into x accumulate to x's gradient from a real backward
     y.backward(retain_graph=True)
-    into_x = [s for _, _, _, sends in data["steps"] for s in sends if data["nodes"][s[1]][2] == "x"]
-    assert float(into_x[-1][6]) == x.grad
+    into_x = [send for step in data["steps"] for send in step["sends"] if data["nodes"][send["input"]]["name"] == "x"]
+    assert float(into_x[-1]["total_exact"]) == x.grad
 
 
 def test_viz_stepper_shows_local_derivatives():
     """Each send is grad x local derivative; for Pow(2) at a=-4 the local one is 2a = -8."""
     _a, y = pow_graph()
     data = page_data(regrad_viz.draw(y).to_html())
-    pow_step = next(s for s in data["steps"] if data["nodes"][s[0]][2] == "Pow")
-    ((_, _, local, sent, flows, _, _),) = pow_step[3]
-    assert (local, sent, flows) == ("-8.0000", "-8.0000", 1)
+    pow_step = next(s for s in data["steps"] if data["nodes"][s["node"]]["name"] == "Pow")
+    (send,) = pow_step["sends"]
+    assert (send["local"], send["sent"], send["flows"]) == ("-8.0000", "-8.0000", True)
 
 
 def test_viz_kinds_and_colours():
@@ -142,8 +147,8 @@ def test_viz_labels_are_escaped():
     page = drawing.to_html()
     assert page.count("</script>") == 2  # the data block and the code block: nothing from a label
     data = page_data(page)
-    assert data["nodes"][0][2] == "</script><!-- & \"quote' = Relu"
-    assert any(n[2] == EVIL for n in data["nodes"])
+    assert data["nodes"][0]["name"] == "</script><!-- & \"quote' = Relu"
+    assert any(n["name"] == EVIL for n in data["nodes"])
 
 
 def test_viz_no_external_references():
@@ -218,6 +223,10 @@ def test_viz_draw_to_html_names(tmp_path, monkeypatch):
     assert (tmp_path / "computed_graph_pow.html").read_text().startswith("<!DOCTYPE html>")
     path = regrad_viz.draw_to_html(y, tmp_path / "sub.htm", "BT")
     assert path == str(tmp_path / "sub.htm") and (tmp_path / "sub.htm").exists()
+    # any other name gets .html: the file is always a page
+    assert regrad_viz.draw_to_html(y, "graph.v2") == "graph.v2.html"
+    assert regrad_viz.draw_to_html(y, "graph.svg") == "graph.svg.html"
+    assert (tmp_path / "graph.svg.html").read_text().startswith("<!DOCTYPE html>")
 
 
 def test_viz_jupyter_reprs():
@@ -226,20 +235,45 @@ def test_viz_jupyter_reprs():
     assert drawing._repr_svg_().startswith("<svg")
     fragment = drawing._repr_html_()
     assert fragment.startswith('<div class="regrad-viz"') and fragment.endswith("</div>")
-    assert fragment == drawing.to_html(full_page=False) == drawing.to_html_fragment()
+    assert fragment == drawing.to_html(full_page=False)
     assert "<html" not in fragment and "<body" not in fragment
+
+
+def test_viz_drawing_writes_html_two_ways_only():
+    """to_html (a page, or a fragment) and save(path): to_html_fragment is gone."""
+    assert not hasattr(regrad_viz.Drawing, "to_html_fragment")
+    public = sorted(name for name in dir(regrad_viz.Drawing) if not name.startswith("_"))
+    assert public == [
+        "decimals",
+        "graph",
+        "layout",
+        "lines",
+        "orientation",
+        "save",
+        "title",
+        "to_dot",
+        "to_html",
+        "to_mermaid",
+        "to_svg",
+    ]
 
 
 # ------------------------------------------------------------------ errors
 
 
-def test_viz_freed_graph_error_suggests_retain_graph():
+def test_viz_draws_after_backward_with_the_same_steps_and_every_gradient(tmp_path):
     _, y = pow_graph()
+    before = regrad_viz.draw(y)
     y.backward()
-    with pytest.raises(GraphError, match=r"retain_graph=True"):
-        regrad_viz.draw(y)
-    with pytest.raises(GraphError, match="freed"):
-        regrad_viz.draw_to_html(y, "never_written")
+    after = regrad_viz.draw(y)  # as in micrograd and PyTorch + torchviz: drawing after backward is the normal flow
+    assert page_data(after.to_html())["steps"] == page_data(before.to_html())["steps"]
+    texts = {lines[0]: lines for lines in node_texts(after.to_svg()).values()}
+    assert texts["a"][-1] == "grad -7.0000"  # the leaf's kept .grad: 1 + 2a
+    assert texts["Add"][-1] == texts["Pow"][-1] == "adj 1.0000"  # every node's dL/d(node), by default
+    path = regrad_viz.draw_to_html(y, str(tmp_path / "after"))
+    assert path.endswith("after.html")
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()  # drawing changed nothing: a second backward still says what to do
 
 
 def test_viz_node_cap_error_says_how_to_draw_a_subgraph():
@@ -268,7 +302,7 @@ def test_viz_bad_arguments():
 
 def test_viz_drawing_changes_neither_graph_nor_grads():
     a = Var(-4.0, req_grad=True)
-    b = Var(2.0, req_grad=True)
+    b = Var(3.0, req_grad=True)  # a * b + b**3 = 15: the ReLU is on, so every leaf gets a gradient
     y = (a * b + b**3).relu() + a
     y.backward(retain_graph=True)
     before = (a.grad, b.grad)
@@ -313,5 +347,6 @@ def test_viz_fragment_css_is_scoped():
     selectors = re.findall(r"([^{}]+)\{[^{}]*\}", css)
     assert len(selectors) > 10
     for group in selectors:
-        for selector in group.split(","):
+        # the selectors of a group are separated by commas outside parentheses (":is(a, b)" is one)
+        for selector in re.split(r",(?![^()]*\))", group):
             assert selector.strip().startswith(".regrad-viz"), selector

@@ -14,7 +14,7 @@ Examples:
     (2.0, 15.0)
 """
 
-from . import ops
+from . import fast, ops
 from .engine import BackwardStep, backward_steps, topological_order
 from .functional import grad, hessian, jvp
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -33,6 +33,7 @@ __all__ = [
     "backward_steps",
     "dot",
     "enable_grad",
+    "fast",
     "grad",
     "gradcheck",
     "hessian",

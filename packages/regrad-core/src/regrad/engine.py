@@ -385,7 +385,3 @@ def backward_steps(root: Var, grad: float | None = None, record_errors: bool = F
         if not (record_errors and steps and steps[-1].error is not None):
             raise
     return steps
-
-
-def is_freed(node: Var) -> bool:  # TEMPORARY: regrad-viz still imports this; removed when viz uses Var.released
-    return node.op is not None and node._released

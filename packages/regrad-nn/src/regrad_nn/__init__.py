@@ -9,32 +9,32 @@
 >>> y = model([0.5, 0.25])          # one output: a Var, not a list
 >>> y.backward()                    # fills .grad of every weight and bias
 
-* ``module``: ``Module``, ``Neuron``, ``Layer``, ``MLP`` (and ``save_model`` / ``load_model``);
-* ``losses``: ``hinge_loss``, ``mse_loss``, ``bce_with_logits_loss``, ``l2_penalty``, ``accuracy``;
-* ``optim``: ``SGD`` (with momentum), ``Adam``, ``linear_decay`` / ``LinearDecay``;
-* ``data``: ``make_moons`` (needs the ``moons`` extra: scikit-learn);
-* ``moons``: ``train_moons`` (returns a ``MoonsResult``), used by ``regrad-nn moons``;
+* ``module``: ``Module``, ``Neuron``, ``Layer``, ``MLP`` (and ``FusedNeuron``, a neuron's op);
+* ``files``: ``save_model`` / ``load_model`` (checked, atomic JSON files);
+* ``losses``: ``hinge_loss``, ``mse_loss``, ``bce_with_logits_loss``, ``l2_penalty``, ``accuracy``
+  (and ``BCEWithLogits``, the cross-entropy's op);
+* ``optim``: ``SGD`` (with momentum), ``Adam``, the ``Optimizer`` base class, ``LinearDecay``;
+* ``data``: ``make_moons`` (needs the ``moons`` extra: scikit-learn; else ``MissingExtraError``);
+* ``moons``: ``train_moons`` (returns a ``MoonsResult``; raises ``TrainingDivergedError``), used by ``regrad-nn moons``;
 * ``plot``: ``plot_decision_boundary`` (matplotlib, imported only when called).
 """
 
-from .data import EXTRA_INSTALL, MissingExtraError, make_moons
+from .data import MissingExtraError, make_moons
+from .files import load_model, save_model
 from .losses import BCEWithLogits, accuracy, bce_with_logits_loss, hinge_loss, l2_penalty, mse_loss
-from .module import MLP, DotRelu, DotSigmoid, DotTanh, Layer, Module, Neuron, load_model, save_model
-from .moons import MoonsResult, train_moons
-from .optim import SGD, Adam, LinearDecay, Optimizer, linear_decay
+from .module import MLP, FusedNeuron, Layer, Module, Neuron
+from .moons import MoonsResult, TrainingDivergedError, train_moons
+from .optim import SGD, Adam, LinearDecay, Optimizer
 from .plot import plot_decision_boundary
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "EXTRA_INSTALL",
     "MLP",
     "SGD",
     "Adam",
     "BCEWithLogits",
-    "DotRelu",
-    "DotSigmoid",
-    "DotTanh",
+    "FusedNeuron",
     "Layer",
     "LinearDecay",
     "MissingExtraError",
@@ -42,11 +42,11 @@ __all__ = [
     "MoonsResult",
     "Neuron",
     "Optimizer",
+    "TrainingDivergedError",
     "accuracy",
     "bce_with_logits_loss",
     "hinge_loss",
     "l2_penalty",
-    "linear_decay",
     "load_model",
     "make_moons",
     "mse_loss",

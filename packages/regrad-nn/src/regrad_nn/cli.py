@@ -1,79 +1,189 @@
 """The ``regrad-nn`` command. ``regrad-nn moons --help`` lists the options.
 
-    regrad-nn moons                          # the seed's run: 100 epochs, prints accuracy
+    regrad-nn moons                          # the original regrad's run: 100 epochs, prints accuracy
     regrad-nn moons --hidden 32,32 --epochs 200 --plot moons.png --save model.json
 
-Also runs as ``python -m regrad_nn.cli``. Exit status: 0 on success, 2 on bad
-options or when the ``moons`` extra (scikit-learn, matplotlib, tqdm) is missing.
+Also runs as ``python -m regrad_nn`` or ``python -m regrad_nn.cli``.
+
+Everything that can be checked is checked before training starts: the
+options' values, the extras, and that ``--save`` and ``--plot`` can be
+written. Problems are reported on stderr as one line,
+``regrad-nn moons: error: ...``. Exit status:
+
+* 0: trained (and saved and plotted, if asked);
+* 1: training diverged (the loss became NaN or infinite): nothing is saved;
+* 2: bad usage: an option's value, a missing extra (scikit-learn, matplotlib,
+  tqdm), an output path that cannot be written;
+* 130: interrupted with Ctrl-C: nothing is saved.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
 
+from . import __version__
 from .data import EXTRA_INSTALL, MissingExtraError, require
-from .module import save_model
+from .files import check_writable, save_model
+
+#: the exit statuses (see the module docstring)
+EXIT_OK, EXIT_DIVERGED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+_PROG = "regrad-nn moons"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line (the usage is one ``--help`` away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+# --------------------------------------------------------------------------
+# option types: each turns the text into a value or says what is wrong with it
 
 
 def _hidden_sizes(text: str) -> list[int]:
+    parts = text.split(",")
     try:
-        sizes = [int(part) for part in text.split(",") if part.strip()]
+        sizes = [int(part) for part in parts]  # "16,,16" has an empty part: int("") raises
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected comma-separated layer sizes like 16,16, got {text!r}") from None
-    if not sizes or min(sizes) < 1:
+    if min(sizes) < 1:
         raise argparse.ArgumentTypeError(f"layer sizes must be positive ints, got {text!r}")
     return sizes
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+def _int_at_least(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got {text!r}")
+        return value
+
+    return parse
+
+
+def _seed(text: str) -> int:
+    value = _int_at_least(0)(text)
+    if value >= 2**32:  # scikit-learn's limit
+        raise argparse.ArgumentTypeError(f"expected an integer below 2**32, got {text!r}")
     return value
 
 
+def _number(low: float, high: float = math.inf, low_allowed: bool = True) -> Callable[[str], float]:
+    """A finite float in [low, high) (or (low, high) if not ``low_allowed``)."""
+    wanted = f"a number {'>=' if low_allowed else '>'} {low:g}" + (f" and < {high:g}" if high < math.inf else "")
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}") from None
+        in_range = (value >= low if low_allowed else value > low) and value < high
+        if not (math.isfinite(value) and in_range):
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}")
+        return value
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="regrad-nn", description="Neural networks on regrad.")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser = _Parser(prog="regrad-nn", description="Neural networks on regrad.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     moons = commands.add_parser(
         "moons",
         help="train an MLP on scikit-learn's two moons",
-        description="Train an MLP on scikit-learn's two moons (needs the extra: " + EXTRA_INSTALL + ").",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        description=(
+            "Train an MLP on scikit-learn's two moons (needs the extra: " + EXTRA_INSTALL + "). "
+            "Exit status: 0 ok, 1 training diverged, 2 bad usage or path, 130 interrupted."
+        ),
     )
-    moons.add_argument("--samples", type=_positive_int, default=100, help="number of points")
-    moons.add_argument("--noise", type=float, default=0.1, help="standard deviation of the noise")
+    moons.add_argument("--samples", type=_int_at_least(2), default=100, help="number of points (default: 100)")
     moons.add_argument(
-        "--hidden", type=_hidden_sizes, default=[16, 16], metavar="SIZES", help="hidden layer sizes, e.g. 16,16"
+        "--noise", type=_number(0.0), default=0.1, help="standard deviation of the noise, >= 0 (default: 0.1)"
     )
-    moons.add_argument("--activation", choices=["relu", "tanh", "sigmoid"], default="relu", help="hidden activation")
-    moons.add_argument("--epochs", type=_positive_int, default=100, help="passes over the data")
-    moons.add_argument("--lr", type=float, default=1.0, help="initial learning rate (decays linearly to lr/10)")
-    moons.add_argument("--batch-size", type=_positive_int, default=None, help="mini-batch size (default: full batch)")
-    moons.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd")
-    moons.add_argument("--momentum", type=float, default=0.0, help="SGD momentum")
-    moons.add_argument("--loss", choices=["hinge", "bce", "mse"], default="hinge")
-    moons.add_argument("--alpha", type=float, default=1e-4, help="L2 penalty weight")
-    moons.add_argument("--seed", type=int, default=1337, help="seed for the data, weights and batches")
-    moons.add_argument("--plot", metavar="PATH", help="write the decision boundary as a PNG")
+    moons.add_argument(
+        "--hidden", type=_hidden_sizes, default=[16, 16], metavar="SIZES", help="hidden layer sizes (default: 16,16)"
+    )
+    moons.add_argument(
+        "--activation", choices=["relu", "tanh", "sigmoid"], default="relu", help="hidden activation (default: relu)"
+    )
+    moons.add_argument("--epochs", type=_int_at_least(1), default=100, help="passes over the data (default: 100)")
+    moons.add_argument(
+        "--lr",
+        type=_number(0.0, low_allowed=False),
+        default=1.0,
+        help="initial learning rate, > 0; it decays linearly to lr/10 (default: 1.0)",
+    )
+    moons.add_argument(
+        "--batch-size", type=_int_at_least(1), default=None, metavar="N", help="mini-batch size (default: full batch)"
+    )
+    moons.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd", help="the optimizer (default: sgd)")
+    moons.add_argument("--momentum", type=_number(0.0, 1.0), default=0.0, help="SGD momentum, in [0, 1) (default: 0)")
+    moons.add_argument(
+        "--loss", choices=["hinge", "bce", "mse"], default="hinge", help="the loss; bce: cross-entropy (default: hinge)"
+    )
+    moons.add_argument("--alpha", type=_number(0.0), default=1e-4, help="L2 penalty weight, >= 0 (default: 1e-4)")
+    moons.add_argument(
+        "--seed", type=_seed, default=1337, help="seed for the data, weights and batches (default: 1337)"
+    )
+    moons.add_argument(
+        "--plot", metavar="PATH", help="write the decision boundary; the extension names the format (.png, .svg, .pdf)"
+    )
     moons.add_argument("--save", metavar="PATH", help="write the trained model as JSON")
     moons.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
 
+# --------------------------------------------------------------------------
+# running
+
+
+class _UsageError(Exception):
+    """A problem found before training: reported as one line, exit status 2."""
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Can ``--save`` and ``--plot`` be written? Checked before training, which may take minutes."""
+    for option in ("save", "plot"):
+        text = getattr(args, option)
+        if text is None:
+            continue
+        if not text:
+            raise _UsageError(f"--{option}: the path is empty")
+        try:
+            check_writable(text)
+        except ValueError as error:
+            raise _UsageError(f"--{option} {text}: {error}") from None
+    if args.plot:
+        from .plot import plot_format
+
+        try:
+            plot_format(args.plot)
+        except ValueError as error:
+            raise _UsageError(f"--plot {error}") from None
+    if args.save and args.plot and Path(args.save).resolve() == Path(args.plot).resolve():
+        raise _UsageError(f"--save and --plot name the same file, {args.save}")
+
+
 def _run_moons(args: argparse.Namespace) -> int:
-    # check the extras up front, so nothing runs for minutes before failing
+    # check the extras and the output paths up front, so nothing runs for minutes before failing
     require("sklearn", "scikit-learn", "regrad-nn moons")
     if not args.no_progress:
         require("tqdm", "tqdm", "regrad-nn moons (its progress bar; --no-progress runs without it)")
-    if args.plot:
+    if args.plot is not None:
         require("matplotlib", "matplotlib", "regrad-nn moons --plot")
-    from .moons import plot_decision_boundary, train_moons
+    _check_outputs(args)
+    from .moons import TrainingDivergedError, plot_decision_boundary, train_moons
 
     try:
         result = train_moons(
@@ -92,26 +202,39 @@ def _run_moons(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
         )
     except ValueError as error:
-        print(f"regrad-nn moons: error: {error}", file=sys.stderr)
-        return 2
+        raise _UsageError(str(error)) from None
+    except TrainingDivergedError as error:
+        _print_error(f"{error}; nothing was saved")
+        return EXIT_DIVERGED
     n = len(result.y)
     correct = round(result.accuracy * n)
+    epochs = f"{args.epochs} epoch{'' if args.epochs == 1 else 's'}"
     print(f"model: {result.model!r}")
-    print(
-        f"trained {args.epochs} epochs in {result.seconds:.2f} s ({1000 * result.seconds / args.epochs:.1f} ms/epoch)"
-    )
+    print(f"trained {epochs} in {result.seconds:.2f} s ({1000 * result.seconds / args.epochs:.1f} ms/epoch)")
     print(f"final loss {result.final_loss:.6f}")
     print(f"final accuracy {result.accuracy:.1%} ({correct}/{n})")
     if args.save:
         training = {
             key: value for key, value in vars(args).items() if key not in ("command", "plot", "save", "no_progress")
         }
-        save_model(result.model, args.save, training=training, final_loss=result.final_loss, accuracy=result.accuracy)
+        try:
+            save_model(
+                result.model, args.save, training=training, final_loss=result.final_loss, accuracy=result.accuracy
+            )
+        except OSError as error:  # checked before training, but a disk can fill up since
+            raise _UsageError(f"--save {args.save}: cannot write it ({error.strerror or error})") from None
         print(f"model saved to {args.save}")
     if args.plot:
-        plot_decision_boundary(result.model, result.X, result.y, args.plot)
+        try:
+            plot_decision_boundary(result.model, result.X, result.y, args.plot)
+        except OSError as error:
+            raise _UsageError(f"--plot {args.plot}: cannot write it ({error.strerror or error})") from None
         print(f"decision boundary plotted to {args.plot}")
-    return 0
+    return EXIT_OK
+
+
+def _print_error(message: str) -> None:
+    print(f"{_PROG}: error: {message}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -120,12 +243,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
-        return 2
+        return EXIT_USAGE
     try:
         return _run_moons(args)
-    except MissingExtraError as error:
-        print(f"regrad-nn: {error}", file=sys.stderr)
-        return 2
+    except (MissingExtraError, _UsageError) as error:
+        _print_error(str(error))
+        return EXIT_USAGE
+    except KeyboardInterrupt:  # the files are written atomically: an interrupted write leaves nothing
+        print(f"{_PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ functions here raise ``MissingExtraError`` saying exactly that.
 from __future__ import annotations
 
 import importlib
+import math
+import numbers
 from types import ModuleType
 
 #: the command that installs everything the moons trainer needs
@@ -40,8 +42,8 @@ def make_moons(
     """
     if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 2:
         raise ValueError(f"n_samples must be an int >= 2, got {n_samples!r}")
-    if not noise >= 0:
-        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    if isinstance(noise, bool) or not (isinstance(noise, numbers.Real) and math.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
     datasets = require("sklearn.datasets", "scikit-learn", "make_moons")
     X, y = datasets.make_moons(n_samples=n_samples, noise=noise, random_state=seed)
     return [[float(a), float(b)] for a, b in X.tolist()], [2.0 * label - 1.0 for label in y.tolist()]

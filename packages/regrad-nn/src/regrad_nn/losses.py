@@ -17,6 +17,7 @@ from typing import Any, cast
 
 import regrad
 from regrad import Op, Var
+from regrad.ops import sigmoid
 
 Score = Var | float
 
@@ -36,23 +37,21 @@ def _pairs(scores: Score | Sequence[Score], targets: float | Sequence[float], wh
 
 
 def hinge_loss(scores: Score | Sequence[Score], targets: float | Sequence[float]) -> Var:
-    """Max-margin loss, mean of relu(1 - y_i * s_i), labels y_i in {-1, +1} (the seed's loss).
+    """Max-margin loss, mean of relu(1 - y_i * s_i), labels y_i in {-1, +1} (the original regrad's loss).
 
     A sample costs nothing once it is on the right side with margin 1
     (y s >= 1); otherwise its cost grows linearly, pushing its score over.
 
-    Such a sample's term is 0 and so is its gradient (the ReLU is off), so
-    it is left out of the graph: backward then skips the sample's whole
-    network. The sum is unchanged (adding 0.0 changes no float). If every
-    sample is beyond the margin, all terms are kept, so that backward still
-    runs and gives the zero gradients.
+    Every sample has its term in the graph. For a sample beyond the margin
+    the ReLU is off: no gradient flows through it, and the backward pass does
+    not look behind it (at the sample's whole network). A NaN score gives a
+    NaN loss (the ReLU keeps NaN), so a broken sample is never hidden.
     """
     pairs = _pairs(scores, targets, "hinge_loss")
     for _, y in pairs:
         if y not in (-1.0, 1.0):
             raise ValueError(f"hinge_loss: labels must be -1 or +1, got {y!r}")
-    active = [(s, y) for s, y in pairs if 1 - y * float(s) > 0]
-    return regrad.sum([(1 - y * s).relu() for s, y in active or pairs]) * (1.0 / len(pairs))
+    return regrad.sum([(1 - y * s).relu() for s, y in pairs]) * (1.0 / len(pairs))
 
 
 def mse_loss(predictions: Score | Sequence[Score], targets: float | Sequence[float]) -> Var:
@@ -64,27 +63,35 @@ def mse_loss(predictions: Score | Sequence[Score], targets: float | Sequence[flo
 class BCEWithLogits(Op):
     """Binary cross-entropy of a logit s against a target t, as one node.
 
-    loss = -t log(sigmoid(s)) - (1 - t) log(1 - sigmoid(s))
-         = max(s, 0) - t s + log(1 + e**-|s|)     (never overflows, any s)
-    d loss / ds = sigmoid(s) - t                  (prediction minus target)
+    With p = sigmoid(s) the predicted probability, and log(1 - p) = log p - s:
+
+    loss = -t log p - (1 - t) log(1 - p)
+         = (1 - t) s - log p
+         = (1 - t) s - min(s, 0) + log(1 + e**-|s|)     (never overflows, any s)
+    d loss / ds = sigmoid(s) - t                         (prediction minus target)
 
     Composing it from Sigmoid and Log would overflow or lose all precision
-    for large |s|; one op with the rewritten formula does neither.
+    for large |s|; one op with the rewritten formula does neither. The first
+    two terms are added first, so for t = 0 or 1 they cancel exactly where
+    they should (the loss of s = -30, t = 0 is log(1 + e**-30) to the last
+    digit), and infinite or NaN logits give what PyTorch gives.
+
+    The derivative is written so that it works on Vars too: forward mode and
+    second derivatives (d2 loss / ds2 = sigmoid(s) (1 - sigmoid(s))) come from it.
     """
 
-    __slots__ = ("prob", "target")
+    __slots__ = ("target",)
     arg_names = ("target",)
 
     def __init__(self, target: float) -> None:
         self.target = target
 
     def forward(self, s: float) -> float:
-        e = math.exp(-abs(s))  # in (0, 1]: safe
-        self.prob = 1.0 / (1.0 + e) if s >= 0 else e / (1.0 + e)
-        return max(s, 0.0) - self.target * s + math.log1p(e)
+        return (1.0 - self.target) * s - min(s, 0.0) + math.log1p(math.exp(-abs(s)))  # exp(<= 0): safe
 
-    def backward(self, grad: float) -> tuple[float]:
-        return (grad * (self.prob - self.target),)
+    def derivatives(self, loss: Any, s: Any) -> tuple[Any]:
+        p = s.sigmoid() if isinstance(s, Var) else sigmoid(s)
+        return (p - self.target,)
 
 
 def bce_with_logits_loss(logits: Score | Sequence[Score], targets: float | Sequence[float]) -> Var:
@@ -109,6 +116,16 @@ def l2_penalty(params: Iterable[Var], alpha: float) -> Var:
 
 
 def accuracy(scores: Score | Sequence[Score], targets: float | Sequence[float]) -> float:
-    """Fraction of samples where the score's sign matches the label (labels ±1 or 0/1)."""
+    """Fraction of samples where the score's sign matches the label (labels ±1 or 0/1).
+
+    A score > 0 predicts the positive class, any other the negative one; a NaN
+    score predicts nothing and always counts as wrong.
+    """
     pairs = _pairs(scores, targets, "accuracy")
-    return sum((float(s) > 0) == (t > 0) for s, t in pairs) / len(pairs)
+    return sum(_is_right(s.val, t) for s, t in pairs) / len(pairs)
+
+
+def _is_right(score: float, target: float) -> bool:
+    if math.isnan(score):
+        return False
+    return (score > 0) == (target > 0)

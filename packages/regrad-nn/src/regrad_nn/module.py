@@ -1,28 +1,26 @@
 """Neural-network building blocks: ``Module``, ``Neuron``, ``Layer``, ``MLP``.
 
 A neuron computes ``act(b + w_1 x_1 + ... + w_n x_n)``. The parameters are
-plain ``regrad.Var`` leaves with ``req_grad=True``; calling a module on inputs
-builds a graph whose ``backward`` fills their ``.grad``.
+plain ``regrad.Var`` leaves with ``req_grad=True``, each labelled with its
+place in the model (``layers.0.neurons.1.w.0``), so drawings can name them;
+calling a module on inputs builds a graph whose ``backward`` fills their
+``.grad``.
 
 Two ways to build that graph, same numbers:
 
-* ``fused=True`` (the default, fast): a neuron is **one** node. Its op
-  (``DotRelu``, ``DotTanh`` or ``DotSigmoid``) is the core's n-ary ``Dot``
-  with the activation applied to its output. The bias rides along as the weight of a constant input 1,
-  placed first, so ``Dot((b, w_1..w_n), (1, x_1..x_n))`` adds
-  ``b + w_1 x_1 + ...`` in exactly the order the elementwise graph (and
-  micrograd) does. A linear neuron (the last layer) is a plain ``Dot`` node.
-* ``fused=False`` (for teaching and drawing): the seed's graph, one ``Mul``
-  per weight, a chain of ``Add`` nodes starting from the bias, then the
-  activation's own node: 2n + 1 nodes per neuron.
+* ``fused=True`` (the default, fast): a neuron is **one** node, a
+  ``FusedNeuron`` op whose inputs are the bias, the weights and the inputs.
+  It adds ``b + w_1 x_1 + ...`` in exactly the order the elementwise graph
+  (and micrograd) does, then applies the activation.
+* ``fused=False`` (the original regrad's graph): one ``Mul`` per weight, a
+  chain of ``Add`` nodes starting from the bias, then the activation's own
+  node: 2n + 1 nodes per neuron.
 
-Fewer nodes is where the speed comes from: every node costs an object, an op,
-a visit in the topological sort and a step of the backward sweep, whatever
-it computes. So an MLP also leaves out the hidden ReLU neurons that are off
-for the current input (weighted sum <= 0), and their edges into the next
-layer: their output is 0 and so is their gradient, so those nodes and edges
-would only carry zeros. Values and gradients are unchanged; ``fused=False``
-keeps every node, for drawings.
+Every neuron is in the graph, whatever its value: a drawing shows the whole
+network. Fewer nodes is where the speed comes from (every node costs an
+object, a visit in the backward pass and a step of its sweep, whatever it
+computes), and a ReLU neuron that is off tells the backward pass that no
+gradient flows through it, so the pass does not look behind it.
 
 Weights start uniform in [-1, 1] from Python's global ``random`` module and
 biases at 0, drawn in the same order as micrograd's ``nn.MLP``: seed
@@ -31,18 +29,16 @@ biases at 0, drawn in the same order as micrograd's ``nn.MLP``: seed
 
 from __future__ import annotations
 
-import json
 import math
 import numbers
 import operator
 import random
-from collections.abc import Iterator, Sequence, Sized
-from pathlib import Path
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set, Sized
 from typing import Any
 
 import regrad
-from regrad import Var
-from regrad.ops import Dot
+from regrad import Op, Var
+from regrad.ops import relu, sigmoid, value
 
 Input = Var | float | int
 #: what ``state_dict`` holds: a number per scalar parameter, a list per vector
@@ -52,76 +48,84 @@ ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 
 _value = operator.attrgetter("val")  # v -> v.val, mapped over many Vars at C speed
 
-# The constant input that multiplies the bias inside a fused neuron's Dot node.
-# It never requires grad, so it never receives a gradient and can be shared.
-_ONE = Var(1.0)
+
+#: each activation on a float: the one definition, used by the ops and by ``predict``
+def _linear(s: float) -> float:
+    return s
 
 
-# activation name -> the Var method that applies it (None: linear, no node)
+ACTIVATION_FUNCTIONS: dict[str, Callable[[float], float]] = {
+    "relu": relu,
+    "tanh": math.tanh,
+    "sigmoid": sigmoid,
+    "linear": _linear,
+}
+
+# activation name -> the Var method that applies it in the elementwise graph (None: linear, no node)
 _ACTIVATION_METHODS = {"relu": Var.relu, "tanh": Var.tanh, "sigmoid": Var.sigmoid, "linear": None}
 
 
-class DotRelu(Dot):
-    """z = relu(w_1 x_1 + ... + w_n x_n): a ReLU neuron as one op (inputs ordered as for ``Dot``).
+class FusedNeuron(Op):
+    """z = act(b + w_1 x_1 + ... + w_n x_n) as one node; inputs ordered (b, w_1..w_n, x_1..x_n).
 
-    The chain rule inside one node: with s the weighted sum, dz/dw_i =
-    relu'(s) x_i and dz/dx_i = relu'(s) w_i, where relu'(s) is 1 if s > 0,
-    else 0. So backward either passes the gradient to ``Dot.backward`` or
-    returns zeros (an "off" ReLU, as the Relu op does at s <= 0).
+    The chain rule inside one node, with s the weighted sum and a = act'(s):
+    dz/db = a, dz/dw_i = a x_i, dz/dx_i = a w_i. The slope a comes from the
+    output z, as for the ``Relu``, ``Tanh`` and ``Sigmoid`` ops: 1 or 0 for
+    relu (at s <= 0 no gradient flows at all, and ``derivatives`` says so),
+    1 - z**2 for tanh, z (1 - z) for sigmoid, 1 for linear.
+
+    Its arguments say which neuron this is and what it applies, so a drawing
+    can show them: ``FusedNeuron(neuron='layers.0.neurons.1', activation='relu')``.
     """
 
-    __slots__ = ("on",)
+    __slots__ = ("activation", "may_block", "neuron")
+    arg_names = ("neuron", "activation")
+    check_results = False  # the rules below are tested against PyTorch
 
-    def forward(self, *inputs: float) -> float:
-        s = Dot.forward(self, *inputs)
-        self.on = s > 0
-        return s if s > 0 else 0.0
+    def __init__(self, neuron: str = "", activation: str = "relu") -> None:
+        self.neuron = neuron
+        self.activation = _check_activation(activation)
+        self.may_block = activation == "relu"
 
-    def backward(self, grad: float) -> tuple[float, ...]:
-        if not self.on:
-            return (0.0,) * len(self.inputs)
-        return Dot.backward(self, grad)
+    @property
+    def args(self) -> dict[str, Any]:
+        """``neuron`` and ``activation`` (a standalone neuron has no name: only the activation)."""
+        return (
+            {"neuron": self.neuron, "activation": self.activation} if self.neuron else {"activation": self.activation}
+        )
+
+    def forward(self, b: float, *wx: float) -> float:
+        n, odd = divmod(len(wx), 2)
+        if odd or not n:
+            raise ValueError(f"FusedNeuron needs a bias, then n weights and n inputs, got {len(wx) + 1} inputs")
+        return self.value(b, wx[:n], wx[n:])
+
+    def value(self, b: float, ws: Sequence[float], xs: Sequence[float]) -> float:
+        """act(b + w_1 x_1 + ... + w_n x_n) on floats: the forward formula (a Layer calls it directly)."""
+        return ACTIVATION_FUNCTIONS[self.activation](_weighted_sum(b, ws, xs))
+
+    def derivatives(self, z: Any, b: Any, *wx: Any) -> tuple[Any, ...] | None:
+        n = len(wx) // 2
+        if self.activation == "relu":
+            if value(z) != 0:  # on: the slope is 1 (NaN passes the gradient, as in PyTorch)
+                return (1.0, *wx[n:], *wx[:n])
+            # off (s <= 0): no gradient flows, unless s is not finite (0 * inf is NaN, not 0)
+            numbers = wx if type(z) is float else [value(v) for v in wx]  # floats, or the Vars' values
+            if math.isfinite(_weighted_sum(value(b), numbers[:n], numbers[n:])):
+                return None
+            a: Any = 0.0
+        elif self.activation == "tanh":
+            a = 1.0 - z * z
+        elif self.activation == "sigmoid":
+            a = z * (1.0 - z)
+        else:
+            return (1.0, *wx[n:], *wx[:n])
+        return (a, *[a * x for x in wx[n:]], *[a * w for w in wx[:n]])
 
 
-class DotTanh(Dot):
-    """z = tanh(w . x) as one op: backward scales the gradient by tanh'(s) = 1 - z**2, then ``Dot.backward``."""
-
-    __slots__ = ("out",)
-
-    def forward(self, *inputs: float) -> float:
-        self.out = math.tanh(Dot.forward(self, *inputs))
-        return self.out
-
-    def backward(self, grad: float) -> tuple[float, ...]:
-        return Dot.backward(self, grad * (1.0 - self.out * self.out))
-
-
-class DotSigmoid(Dot):
-    """z = sigmoid(w . x) as one op: backward scales the gradient by z (1 - z), then ``Dot.backward``."""
-
-    __slots__ = ("out",)
-
-    def forward(self, *inputs: float) -> float:
-        self.out = _activation_value(Dot.forward(self, *inputs), "sigmoid")
-        return self.out
-
-    def backward(self, grad: float) -> tuple[float, ...]:
-        return Dot.backward(self, grad * self.out * (1.0 - self.out))
-
-
-# activation name -> the op of a fused neuron (None: linear, a plain Dot)
-_NEURON_OPS: dict[str, type[Dot] | None] = {"relu": DotRelu, "tanh": DotTanh, "sigmoid": DotSigmoid, "linear": None}
-
-
-def _activation_value(x: float, activation: str) -> float:
-    """The same activations on plain floats (for graph-free prediction)."""
-    if activation == "relu":
-        return x if x > 0 else 0.0
-    if activation == "tanh":
-        return math.tanh(x)
-    if activation == "sigmoid":
-        return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
-    return x
+def _weighted_sum(b: float, ws: Sequence[float], xs: Sequence[float]) -> float:
+    """b + w_1 x_1 + ... + w_n x_n, added in that order (as the elementwise graph and micrograd add)."""
+    return sum(map(operator.mul, ws, xs), b)
 
 
 def _check_activation(activation: str) -> str:
@@ -131,15 +135,17 @@ def _check_activation(activation: str) -> str:
 
 
 def _check_size(value: object, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{what} must be a positive int, got {value!r}")
-    return value
+    return int(value)
 
 
 def _as_sequence(x: Input | Sequence[Input], nin: int, who: str) -> Sequence[Input]:
-    """``x`` checked to be ``nin`` inputs; one value is allowed when ``nin == 1``."""
+    """``x`` checked to be ``nin`` inputs in order; one value is allowed when ``nin == 1``."""
     if isinstance(x, (Var, numbers.Real)):
         return _as_sequence((x,), nin, who)
+    if isinstance(x, (Set, Mapping)):
+        raise TypeError(f"{who} takes its inputs in order (a list or tuple), got an unordered {type(x).__name__}")
     if isinstance(x, (str, bytes)) or not isinstance(x, Sized):
         raise TypeError(f"{who} takes a sequence of {nin} Vars or numbers, got {type(x).__name__}")
     if len(x) != nin:
@@ -157,7 +163,7 @@ class Module:
 
     Subclasses say what they hold by implementing ``_named_tensors``: pairs of
     a name and either one Var or a list of Vars. Everything else (listing
-    parameters, zeroing grads, saving and loading) is built on that.
+    parameters, naming them, zeroing grads, saving and loading) is built on that.
     """
 
     __slots__ = ()
@@ -177,6 +183,11 @@ class Module:
     def parameters(self) -> list[Var]:
         """Every parameter, in a fixed order (the order of ``named_parameters``)."""
         return [p for _, p in self.named_parameters()]
+
+    def _name_parts(self, prefix: str = "") -> None:
+        """Label every parameter with its full name (a container calls this again with its own prefix)."""
+        for name, p in self.named_parameters():
+            p.label = prefix + name
 
     def zero_grad(self) -> None:
         """Set every gradient to 0.0: they accumulate over backward calls otherwise.
@@ -244,24 +255,22 @@ def _state_number(value: object, name: str) -> float:
 class Neuron(Module):
     """``act(b + w . x)``: ``nin`` weights, one bias, an activation (``nonlin=False``: none)."""
 
-    __slots__ = ("_act", "_op", "_wb", "activation", "b", "fused", "w")
+    __slots__ = ("_act", "activation", "b", "fused", "op", "w")
 
     def __init__(self, nin: int, nonlin: bool = True, activation: str = "relu", fused: bool = True) -> None:
-        _check_size(nin, "Neuron nin")
-        # labels w0, w1, ..., b name the parameters in drawings
-        self.w = [Var(random.uniform(-1, 1), req_grad=True, name=f"w{i}") for i in range(nin)]
-        self.b = Var(0.0, req_grad=True, name="b")
+        nin = _check_size(nin, "Neuron nin")
+        self.w = [Var(random.uniform(-1, 1), req_grad=True) for _ in range(nin)]
+        self.b = Var(0.0, req_grad=True)
         # Gradients start at 0.0, as after zero_grad() (and as in micrograd): a weight
-        # that the first loss does not reach (its ReLU is off, so the MLP leaves it
-        # out of the graph) then holds the 0 gradient it mathematically has.
+        # that the first loss does not reach (its ReLU is off) holds the 0 it mathematically has.
         for p in (*self.w, self.b):
             p.grad = 0.0
         self.activation = _check_activation(activation) if nonlin else "linear"
         self._act = _ACTIVATION_METHODS[self.activation]
-        self._op = _NEURON_OPS[self.activation]
         self.fused = fused
-        # the Dot node's weight half: bias first (it multiplies the constant 1)
-        self._wb = (self.b, *self.w)
+        #: the op of this neuron's node (fused); one instance serves every call
+        self.op = FusedNeuron("", self.activation)
+        self._name_parts()
 
     @property
     def nin(self) -> int:
@@ -269,51 +278,35 @@ class Neuron(Module):
 
     def __call__(self, x: Input | Sequence[Input]) -> Var:
         x = _as_inputs(x, len(self.w), "Neuron")
-        return self._forward(x, (_ONE, *x))  # type: ignore[return-value]  # None only with prune_off
+        return self._node(x, list(map(_value, x))) if self.fused else self._elementwise(x)
 
-    def _forward(
-        self,
-        x: list[Var],
-        one_x: tuple[Var, ...],
-        live: list[int] | None = None,
-        prune_off: bool = False,
-        one_vals: list[float] | None = None,
-    ) -> Var | None:
-        """The neuron on checked inputs ``x`` (a Layer prepares the arguments once for all its neurons).
+    def _node(self, x: list[Var], x_values: list[float]) -> Var:
+        """The neuron as one node, on checked inputs and their values (a Layer reads those once for all its neurons).
 
-        ``one_x`` is ``(1, *x)``. ``live`` lists which of the neuron's inputs
-        ``x`` holds when the layer left some out (None: all of them).
-        ``prune_off=True`` (an MLP's hidden layers): a ReLU that is off
-        (weighted sum <= 0) returns None and builds no node; ``one_vals``
-        are the values of ``one_x``, for that test.
+        What ``regrad.apply(self.op, self.b, *self.w, *x)`` does, with the
+        value computed by the op's own formula from values already at hand.
         """
-        if not self.fused:  # the seed's graph: b + w_1*x_1 + w_2*x_2 + ..., then the activation
-            act = self.b
-            for wi, xi in zip(self.w, x):
-                act = act + wi * xi
-            return act if self._act is None else self._act(act)
-        wb = self._wb if live is None else (self.b, *[self.w[i] for i in live])
-        op = self._op
-        if op is None:  # linear: the weighted sum is the output
-            return regrad.dot(wb, one_x)
-        if prune_off and op is DotRelu:
-            if one_vals is None:
-                one_vals = list(map(_value, one_x))
-            # the weighted sum on plain floats, added in the same order as Dot does
-            if sum(map(operator.mul, map(_value, wb), one_vals)) <= 0:
-                return None
-        return regrad.apply(op, *wb, *one_x)
+        z = self.op.value(self.b.val, list(map(_value, self.w)), x_values)
+        return regrad.make_node(self.op, (self.b, *self.w, *x), z)
+
+    def _elementwise(self, x: list[Var]) -> Var:
+        """The original regrad's graph: b + w_1*x_1 + w_2*x_2 + ..., then the activation's own node."""
+        act = self.b
+        for wi, xi in zip(self.w, x):
+            act = act + wi * xi
+        return act if self._act is None else self._act(act)
 
     def predict(self, x: Sequence[float]) -> float:
         """The output for plain-float inputs, without building a graph (fast)."""
-        total = self.b.val
-        for wi, xi in zip(self.w, x):
-            total += wi.val * xi
-        return _activation_value(total, self.activation)
+        return self.op.value(self.b.val, list(map(_value, self.w)), x)
 
     def _named_tensors(self) -> Iterator[tuple[str, Var | list[Var]]]:
         yield "w", self.w
         yield "b", self.b
+
+    def _name_parts(self, prefix: str = "") -> None:
+        super()._name_parts(prefix)
+        self.op = FusedNeuron(prefix.rstrip("."), self.activation)
 
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
@@ -325,9 +318,9 @@ class Layer(Module):
     __slots__ = ("neurons",)
 
     def __init__(self, nin: int, nout: int, nonlin: bool = True, activation: str = "relu", fused: bool = True) -> None:
-        _check_size(nin, "Layer nin")
-        _check_size(nout, "Layer nout")
+        nin, nout = _check_size(nin, "Layer nin"), _check_size(nout, "Layer nout")
         self.neurons = [Neuron(nin, nonlin=nonlin, activation=activation, fused=fused) for _ in range(nout)]
+        self._name_parts()
 
     @property
     def nin(self) -> int:
@@ -343,26 +336,14 @@ class Layer(Module):
 
     def __call__(self, x: Input | Sequence[Input]) -> Var | list[Var]:
         out = self._forward(_as_inputs(x, self.nin, "Layer"))
-        return out[0] if len(out) == 1 else out  # type: ignore[return-value]
+        return out[0] if len(out) == 1 else out
 
-    def _forward(self, x: Sequence[Var | None], prune_off: bool = False) -> list[Var | None]:
-        """The layer on checked inputs; in an MLP, None marks a ReLU of the previous layer that was off.
-
-        ``prune_off=True`` (an MLP's hidden layers): ReLUs that are off build
-        no node and come out as None. Their output is 0 and so is their
-        gradient (the ReLU's slope is 0 there), so a node for them would only
-        carry zeros. The next layer then leaves those inputs out, with their
-        weights: w * 0 adds nothing to a sum and passes no gradient to w.
-        Values and gradients are unchanged; only the work shrinks.
-        """
-        live = None
-        inputs: list[Var] = x  # type: ignore[assignment]  # no None in it, or made so just below
-        if None in x:
-            live = [i for i, v in enumerate(x) if v is not None]
-            inputs = [x[i] for i in live]  # type: ignore[misc]
-        one_x = (_ONE, *inputs)  # the inputs with the bias's constant 1 in front, shared by all neurons
-        one_vals = list(map(_value, one_x)) if prune_off else None
-        return [n._forward(inputs, one_x, live, prune_off, one_vals) for n in self.neurons]
+    def _forward(self, x: list[Var]) -> list[Var]:
+        """Every neuron of the layer on checked inputs (their values are read once, for all the neurons)."""
+        if not self.neurons[0].fused:
+            return [n._elementwise(x) for n in self.neurons]
+        x_values = list(map(_value, x))
+        return [n._node(x, x_values) for n in self.neurons]
 
     def predict(self, x: Sequence[float]) -> list[float]:
         """Outputs for plain-float inputs, without building a graph."""
@@ -372,6 +353,10 @@ class Layer(Module):
         for i, n in enumerate(self.neurons):
             for name, tensor in n._named_tensors():
                 yield f"neurons.{i}.{name}", tensor
+
+    def _name_parts(self, prefix: str = "") -> None:
+        for i, n in enumerate(self.neurons):
+            n._name_parts(f"{prefix}neurons.{i}.")
 
     def __repr__(self) -> str:
         return f"Layer({self.nin} -> {self.nout}, activation={self.activation!r})"
@@ -388,8 +373,8 @@ class MLP(Module):
     __slots__ = ("activation", "fused", "layers", "nin", "nouts")
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", fused: bool = True) -> None:
-        _check_size(nin, "MLP nin")
-        if isinstance(nouts, (int, str)) or not nouts:
+        nin = _check_size(nin, "MLP nin")
+        if isinstance(nouts, (numbers.Number, str)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(f"MLP nouts must be a non-empty list of layer sizes, got {nouts!r}")
         nouts = [_check_size(n, "MLP layer size") for n in nouts]
         _check_activation(activation)
@@ -403,16 +388,13 @@ class MLP(Module):
         self.nouts = nouts
         self.activation = activation
         self.fused = fused
+        self._name_parts()
 
     def __call__(self, x: Input | Sequence[Input]) -> Var | list[Var]:
-        out: Sequence[Var | None] = _as_inputs(x, self.nin, "MLP")
-        last = len(self.layers) - 1
-        for i, layer in enumerate(self.layers):
-            # hidden layers may leave out ReLUs that are off: the last layer is
-            # linear, so the output always depends on its weights
-            out = layer._forward(out, prune_off=i < last)
-        # the last layer is never pruned: no None left
-        return out[0] if len(out) == 1 else out  # type: ignore[return-value]
+        out = _as_inputs(x, self.nin, "MLP")
+        for layer in self.layers:
+            out = layer._forward(out)
+        return out[0] if len(out) == 1 else out
 
     def predict(self, x: Sequence[float]) -> float | list[float]:
         """The model's output for plain floats, computed without any Var (fast, for plots).
@@ -434,35 +416,12 @@ class MLP(Module):
             for name, tensor in layer._named_tensors():
                 yield f"layers.{i}.{name}", tensor
 
+    def _name_parts(self, prefix: str = "") -> None:
+        for i, layer in enumerate(self.layers):
+            layer._name_parts(f"{prefix}layers.{i}.")
+
     def __repr__(self) -> str:
         sizes = " -> ".join(str(n) for n in [self.nin, *self.nouts])
         n = sum(1 for _ in self.named_parameters())
         fused = "" if self.fused else ", fused=False"
         return f"MLP({sizes}, activation={self.activation!r}{fused}; {n} parameters)"
-
-
-# --------------------------------------------------------------- files
-
-_FORMAT = "regrad-nn/mlp"
-
-
-def save_model(model: MLP, path: str | Path, **extra: Any) -> Path:
-    """Write ``model`` as JSON (architecture + ``state_dict`` + any ``extra`` fields)."""
-    doc = {"format": _FORMAT, "config": model.config(), "state": model.state_dict(), **extra}
-    path = Path(path)
-    path.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
-    return path
-
-
-def load_model(path: str | Path, fused: bool = True) -> MLP:
-    """Rebuild an MLP written by ``save_model`` (the ``random`` module is left untouched)."""
-    doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
-        raise ValueError(f'{path} is not a regrad-nn model file (no "format": "{_FORMAT}")')
-    state = random.getstate()  # building an MLP draws weights; keep the caller's stream
-    try:
-        model = MLP(**doc["config"], fused=fused)
-    finally:
-        random.setstate(state)
-    model.load_state_dict(doc["state"])
-    return model

@@ -1,17 +1,25 @@
-"""The moons trainer: the seed's (and micrograd's demo) training loop, as a reusable function.
+"""The moons trainer: the original regrad's (and micrograd's demo) training loop, as a reusable function.
 
 ``train_moons()`` with its defaults is exactly that loop: 100 points of
 scikit-learn's moons (noise 0.1, seed 1337), ``MLP(2, [16, 16, 1])``, 100
 full-batch SGD steps on the hinge loss + 1e-4 * L2, learning rate going
 linearly from 1.0 to 0.1. The ``regrad-nn moons`` command and the demo call it.
+
+A loss that becomes NaN or infinite (a learning rate too large, a NaN in the
+data) stops the training at once with ``TrainingDivergedError``: a model
+that learned nothing is never returned as if it had.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 import random
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TextIO
 
 import regrad
 from regrad import Var
@@ -22,7 +30,7 @@ from .module import MLP
 from .optim import SGD, Adam, LinearDecay, Optimizer
 from .plot import plot_decision_boundary
 
-__all__ = ["LOSSES", "MoonsResult", "plot_decision_boundary", "train_moons"]
+__all__ = ["LOSSES", "MoonsResult", "TrainingDivergedError", "plot_decision_boundary", "train_moons"]
 
 
 def _hinge(scores: list[Var], y: list[float]) -> Var:
@@ -44,6 +52,23 @@ def _score(model: MLP, x: list[float]) -> Var:
 
 #: loss name -> function of (scores, labels in ±1)
 LOSSES: dict[str, Callable[[list[Var], list[float]], Var]] = {"hinge": _hinge, "bce": _bce, "mse": _mse}
+
+
+class TrainingDivergedError(ArithmeticError):
+    """The training loss became NaN or infinite.
+
+    ``loss`` is that value, ``epoch`` where it happened (counted from 1; None:
+    in the final evaluation, after the last epoch).
+    """
+
+    def __init__(self, loss: float, epoch: int | None, epochs: int) -> None:
+        self.loss = loss
+        self.epoch = epoch
+        where = "after the last epoch" if epoch is None else f"in epoch {epoch} of {epochs}"
+        super().__init__(
+            f"training diverged: the loss became {loss} {where} "
+            "(a learning rate too large, or a NaN or infinity in the data?)"
+        )
 
 
 @dataclass
@@ -84,8 +109,13 @@ def train_moons(
     weights equal micrograd's for the same seed) and fixes the data and the
     mini-batch order. ``batch_size=None`` is full batch: one step per epoch.
     The learning rate decays linearly from ``lr`` to ``lr / 10`` over all
-    steps. ``progress=True`` shows a tqdm bar with loss and accuracy.
-    ``data=(X, y)`` trains on given points (labels ±1) instead of new moons.
+    steps. ``data=(X, y)`` trains on given points (labels ±1) instead of new moons.
+
+    ``progress=True`` shows a tqdm bar with loss and accuracy when stderr is
+    a terminal; otherwise (a log file, a pipe) it writes one summary line at
+    the end instead of the bar's many updates.
+
+    Raises ``TrainingDivergedError`` as soon as the loss is NaN or infinite.
     """
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
@@ -93,8 +123,12 @@ def train_moons(
         raise ValueError(f"unknown optimizer {optimizer!r}; choose sgd or adam")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    if isinstance(alpha, bool) or not (isinstance(alpha, numbers.Real) and math.isfinite(alpha) and alpha >= 0):
+        raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
     X, y = make_moons(samples, noise, seed) if data is None else (list(data[0]), list(data[1]))
     n = len(X)
+    if n == 0 or len(y) != n:
+        raise ValueError(f"the data needs at least one point and a label per point, got {n} points, {len(y)} labels")
     if batch_size is None or batch_size >= n:
         batch_size = n
     elif batch_size < 1:
@@ -110,44 +144,60 @@ def train_moons(
     order = list(range(n))
     shuffler = random.Random(seed)
 
-    epoch_range: Sequence[int] = range(epochs)
     bar = None
-    if progress:
-        tqdm = require("tqdm", "tqdm", "the progress bar").tqdm
-        epoch_range = bar = tqdm(epoch_range, desc="moons", unit="epoch")
+    if progress and _is_terminal(sys.stderr):  # in a log, the bar's carriage-return updates would pile up
+        bar = require("tqdm", "tqdm", "the progress bar").tqdm(total=epochs, desc="moons", unit="epoch")
 
     result = MoonsResult(model=model, X=X, y=y)
     start = time.perf_counter()
-    for _ in epoch_range:
-        if batch_size < n:
-            shuffler.shuffle(order)
-        epoch_loss, epoch_correct = 0.0, 0.0
-        for first in range(0, n, batch_size):
-            batch = order[first : first + batch_size]
-            xb, yb = [X[i] for i in batch], [y[i] for i in batch]
-            scores = [_score(model, x) for x in xb]
-            total = data_loss(scores, yb)
-            if alpha:
-                total = total + l2_penalty(params, alpha)
-            opt.zero_grad()
-            total.backward()
-            opt.step()
-            schedule.step()
-            epoch_loss += total.val * len(batch)
-            epoch_correct += accuracy(scores, yb) * len(batch)
-        result.losses.append(epoch_loss / n)
-        result.accuracies.append(epoch_correct / n)
+    try:
+        for epoch in range(1, epochs + 1):
+            if batch_size < n:
+                shuffler.shuffle(order)
+            epoch_loss, epoch_correct = 0.0, 0.0
+            for first in range(0, n, batch_size):
+                batch = order[first : first + batch_size]
+                xb, yb = [X[i] for i in batch], [y[i] for i in batch]
+                scores = [_score(model, x) for x in xb]
+                total = data_loss(scores, yb)
+                if alpha:
+                    total = total + l2_penalty(params, alpha)
+                if not math.isfinite(total.val):  # stop here: the step would spread it into every weight
+                    raise TrainingDivergedError(total.val, epoch, epochs)
+                opt.zero_grad()
+                total.backward()
+                opt.step()
+                schedule.step()
+                epoch_loss += total.val * len(batch)
+                epoch_correct += accuracy(scores, yb) * len(batch)
+            result.losses.append(epoch_loss / n)
+            result.accuracies.append(epoch_correct / n)
+            if bar is not None:
+                bar.set_postfix(loss=f"{result.losses[-1]:.4f}", acc=f"{result.accuracies[-1]:.1%}", refresh=False)
+                bar.update()
+    finally:  # also on Ctrl-C: the bar ends its line, so what is printed next starts on a new one
         if bar is not None:
-            bar.set_postfix(loss=f"{result.losses[-1]:.4f}", acc=f"{result.accuracies[-1]:.1%}")
+            bar.close()
     result.seconds = time.perf_counter() - start
-    if bar is not None:
-        bar.close()
 
     with regrad.no_grad():  # the final model on all the data, no graph needed
         scores = [_score(model, x) for x in X]
         final = data_loss(scores, y)
         if alpha:
             final = final + l2_penalty(params, alpha)
+    if not math.isfinite(final.val):  # the last step can still overshoot
+        raise TrainingDivergedError(final.val, None, epochs)
     result.final_loss = final.val
     result.accuracy = accuracy(scores, y)
+    if progress and bar is None:
+        print(
+            f"moons: {epochs} epoch{'s' if epochs != 1 else ''} in {result.seconds:.2f} s, "
+            f"loss={result.losses[-1]:.4f}, acc={result.accuracies[-1]:.1%}",
+            file=sys.stderr,
+        )
     return result
+
+
+def _is_terminal(stream: TextIO | None) -> bool:
+    """Is ``stream`` an interactive terminal (not a file, a pipe, or missing)?"""
+    return stream is not None and stream.isatty()

@@ -5,6 +5,10 @@ graph), the regions where the score is positive or negative are shaded, the
 zero line is drawn, and the data points go on top. matplotlib is used
 through its object API with the Agg canvas, so no window and no display are
 needed (and the global pyplot state is left alone).
+
+The file's extension names its format (``.png``, ``.svg``, ``.pdf``, ...:
+``plot_format`` lists what matplotlib can write). The file is replaced
+atomically, as model files are (``files.atomic_write``).
 """
 
 from __future__ import annotations
@@ -13,7 +17,26 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .data import require
+from .files import atomic_write
 from .module import MLP
+
+
+def plot_format(path: str | Path) -> str:
+    """The image format ``path``'s extension names (``"png"`` for ``moons.PNG``), if matplotlib writes it.
+
+    Otherwise ``ValueError`` listing the formats it can write. Needs matplotlib.
+    """
+    require("matplotlib", "matplotlib", "plot_decision_boundary")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    # pgf is left out: matplotlib needs a TeX installation to write it
+    formats = sorted(name for name in FigureCanvasAgg(Figure()).get_supported_filetypes() if name != "pgf")
+    extension = Path(path).suffix.lower().lstrip(".")
+    if extension not in formats:
+        named = f"its extension .{extension} is not one" if extension else "it has no extension naming one"
+        raise ValueError(f"{path}: cannot tell the image format ({named} of {', '.join(formats)})")
+    return extension
 
 
 def plot_decision_boundary(
@@ -24,12 +47,15 @@ def plot_decision_boundary(
     title: str | None = None,
     resolution: int = 120,
 ) -> Path:
-    """Save a PNG of ``model``'s decision regions with the points ``X`` (labels ``y``) to ``path``."""
+    """Save a picture of ``model``'s decision regions with the points ``X`` (labels ``y``) to ``path``.
+
+    The format is the one ``path``'s extension names (``moons.png``, ``moons.svg``, ...).
+    """
     if model.nin != 2:
         raise ValueError(f"plot_decision_boundary needs a model with 2 inputs, got {model.nin}")
     if len(X) != len(y) or not X:
         raise ValueError(f"plot_decision_boundary: {len(X)} points but {len(y)} labels")
-    require("matplotlib", "matplotlib", "plot_decision_boundary")
+    image_format = plot_format(path)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.colors import ListedColormap
     from matplotlib.figure import Figure
@@ -67,7 +93,8 @@ def plot_decision_boundary(
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
     path = Path(path)
-    fig.savefig(path, format="png")
+    with atomic_write(path) as file:
+        fig.savefig(file, format=image_format)
     return path
 
 

@@ -13,8 +13,10 @@
 
 ``regrad_viz.draw_to_html(y, "graph")`` writes ``graph.html`` in one call.
 The modules, in the order a drawing is made: ``graph`` (Vars to nodes and
-edges), ``labels`` (box texts and sizes), ``layout`` (layered layout),
-``svg`` / ``html`` (rendering), ``export`` (DOT, Mermaid), ``drawing`` (the
+edges), ``names`` (names safe in every format, long ones abbreviated),
+``labels`` (box texts, sizes and the legend), ``layout`` (layered layout),
+``svg`` / ``html`` (rendering; the HTML viewer itself is ``static/viewer.js``
+and ``static/viewer.css``), ``export`` (DOT, Mermaid), ``drawing`` (the
 public ``draw`` and ``Drawing``).
 """
 

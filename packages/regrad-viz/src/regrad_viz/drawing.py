@@ -9,6 +9,7 @@ layout on demand as SVG (``svg``), HTML (``html``), DOT or Mermaid
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,9 @@ import regrad
 
 from . import export, html, svg
 from .graph import DEFAULT_MAX_NODES, Graph, collect_graph
-from .labels import all_lines, box_size
+from .labels import adjoint_texts, all_lines, box_size, legend_keys
 from .layout import Layout, check_orientation, layered_layout
+from .names import safe_text
 
 
 class Drawing:
@@ -54,27 +56,27 @@ class Drawing:
     # ------------------------------------------------------------------ SVG
 
     def to_svg(self, legend: bool = True) -> str:
-        """A standalone SVG document (static: no script), with a colour legend on top."""
-        return svg.render_svg(self.graph, self.layout, self.lines, legend=legend)
+        """A standalone SVG document (static: no script), with a legend on top."""
+        keys = legend_keys(self.graph, self.lines, stepper=False) if legend else None
+        return svg.render_svg(self.graph, self.layout, self.lines, legend=keys)
 
     # ----------------------------------------------------------------- HTML
 
     def to_html(self, full_page: bool = True) -> str:
-        """Interactive HTML: a whole page, or with ``full_page=False`` an embeddable fragment.
+        """Interactive HTML: a whole page, or with ``full_page=False`` a fragment to embed.
 
         The fragment is one ``<div class="regrad-viz">`` holding the SVG, a
-        scoped ``<style>`` and a ``<script>``; it uses no ``id`` attributes, so
-        many fragments can go into one page. The panel sets its own light
-        background and text colours, so it reads the same on dark pages.
+        scoped ``<style>``, the data and a ``<script>``; it uses no ``id``
+        attributes, so many fragments can go into one page. It is as wide as
+        the column it is put in, and as tall as the drawing up to about the
+        window's height (then it scrolls). Its colours follow the page's
+        light or dark palette. A whole page fills the browser window.
         """
-        fragment = self.to_html_fragment(page=full_page)
-        return html.page(fragment, f"regrad graph: {self.title}") if full_page else fragment
-
-    def to_html_fragment(self, page: bool = False) -> str:
-        """The embeddable ``<div class="regrad-viz">`` fragment (same as ``to_html(full_page=False)``)."""
-        body = svg.render_svg(self.graph, self.layout, self.lines, legend=False, interactive=True)
+        body = svg.render_svg(self.graph, self.layout, self.lines, interactive=True)
         data = html.drawing_data(self.graph, self.layout.width, self.layout.height, self.decimals)
-        return html.fragment(body, data, page=page, height=self.layout.height)
+        keys = legend_keys(self.graph, self.lines, stepper=True)
+        fragment = html.fragment(body, data, keys, page=full_page)
+        return html.page(fragment, f"regrad graph: {self.title}") if full_page else fragment
 
     # -------------------------------------------------------------- exports
 
@@ -87,9 +89,10 @@ class Drawing:
         return export.to_mermaid(self.graph, self.lines, self.orientation)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write to ``path``, the format chosen by its extension (.html, .htm, .svg, .dot, .mmd).
+        """Write to ``path``, the format chosen by its extension (.html, .htm, .svg, .dot, .gv, .mmd).
 
-        Returns the path written.
+        Returns the path written. The file is replaced in one step: if anything
+        fails, an existing file at ``path`` is left as it was.
         """
         target = Path(path)
         writers = {
@@ -106,16 +109,36 @@ class Drawing:
                 f"cannot tell the format of {str(target)!r} from its extension {target.suffix!r}: "
                 f"use one of {', '.join(sorted(writers))} (for example 'graph.html' or 'graph.svg')"
             )
-        target.write_text(writer(), encoding="utf-8")
+        write_atomically(target, writer())
         return target
 
     # ------------------------------------------------------------- Jupyter
 
     def _repr_html_(self) -> str:
-        return self.to_html_fragment()
+        return self.to_html(full_page=False)
 
     def _repr_svg_(self) -> str:
         return self.to_svg()
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` as UTF-8 so that ``path`` is either the old file or the whole new one.
+
+    The text goes to a temporary file in the same folder, which then replaces
+    ``path`` in one step (``os.replace``). If anything fails on the way (the
+    text cannot be encoded, the disk is full), the temporary file is removed
+    and an existing file at ``path`` is not touched.
+    """
+    data = text.encode("utf-8")  # fails here, before any file is opened, if it cannot be written
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; the drawing is an ordinary file
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def draw(
@@ -123,16 +146,20 @@ def draw(
     orientation: str = "TB",
     decimals: int = 4,
     max_nodes: int = DEFAULT_MAX_NODES,
-    show_adjoints: bool = False,
+    show_adjoints: bool | None = None,
 ) -> Drawing:
     """Lay out the computation graph that produced ``root``.
 
     ``orientation``: where the data flows, ``"TB"`` (inputs at the top, root at
     the bottom), ``"BT"``, ``"LR"`` or ``"RL"``. ``decimals``: digits shown for
-    values and grads (hovering shows full precision). ``max_nodes``: a larger
-    graph raises ``GraphError`` (draw a subgraph instead). ``show_adjoints``:
-    print every node's dL/d(node) from a backward trace in its box (by default
-    boxes show leaves' ``.grad`` only, and the stepper shows the rest).
+    values and gradients (hovering shows full precision). ``max_nodes``: a
+    larger graph raises ``GraphError`` (draw a subgraph instead).
+
+    ``show_adjoints``: print every node's adjoint dL/d(node) from a backward
+    trace in its box, as ``adj 1.0000`` (in italics); a leaf's own ``.grad`` is
+    shown as ``grad 1.0000``. ``None`` (the default) shows them when the graph
+    has been through ``backward()``; ``True`` or ``False`` decide. In the HTML
+    viewer, the stepper shows the adjoints step by step either way.
 
     Drawing never changes the graph or any ``.grad``: the backward trace comes
     from ``regrad.backward_steps``, which stores and frees nothing. A graph that
@@ -142,25 +169,29 @@ def draw(
     check_orientation(orientation)
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 17:
         raise ValueError(f"decimals must be an int from 0 to 17, got {decimals!r}")
+    if show_adjoints not in (None, True, False):
+        raise ValueError(f"show_adjoints must be None, True or False, got {show_adjoints!r}")
     graph = collect_graph(root, max_nodes)
-    lines = all_lines(graph, decimals, show_adjoints)
-    sizes = [box_size(node, node_lines, decimals) for node, node_lines in zip(graph.nodes, lines)]
+    shown = graph.after_backward if show_adjoints is None else show_adjoints
+    lines = all_lines(graph, decimals, shown)
+    stepper_texts = adjoint_texts(graph, decimals)
+    sizes = [box_size(node_lines, texts) for node_lines, texts in zip(lines, stepper_texts)]
     edges = [(e.src, e.dst) for e in graph.edges]
     layout = layered_layout(sizes, edges, graph.root, orientation)
-    return Drawing(graph, layout, lines, orientation, decimals, root.name)
+    return Drawing(graph, layout, lines, orientation, decimals, safe_text(root.name))
 
 
 def draw_to_html(root: regrad.Var, name: str | os.PathLike[str], orientation: str = "TB", **options: Any) -> str:
     """Write ``root``'s graph as one self-contained HTML file and return its path.
 
-    As in the seed, a ``name`` without an extension gets ``.html``
-    (``"graph"`` -> ``graph.html``); a name with one is used as given.
-    ``options`` go to ``draw`` (``decimals``, ``max_nodes``, ``show_adjoints``).
+    As in the original regrad, ``name`` gets ``.html`` added (``"graph"`` ->
+    ``graph.html``) unless it already ends in ``.html`` or ``.htm``: the file
+    is always an HTML page. ``options`` go to ``draw`` (``decimals``,
+    ``max_nodes``, ``show_adjoints``). The same as
+    ``draw(root, orientation, **options).save(path)``.
     """
     path = os.fspath(name)
-    if not os.path.splitext(path)[1]:
+    if not path.lower().endswith((".html", ".htm")):
         path += ".html"
-    drawing = draw(root, orientation=orientation, **options)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(drawing.to_html())
+    draw(root, orientation=orientation, **options).save(path)
     return path

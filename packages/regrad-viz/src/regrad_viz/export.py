@@ -3,7 +3,9 @@
 Both carry the same node ids (``n0`` = root), the same lines of text and the
 same colours as the SVG, so a drawing can be handed to other tools (or
 compared with Graphviz's own layout, as ``benchmarks/bench_viz_layout.py``
-does). User text is escaped for each language.
+does). User text is already free of control characters and lone surrogates
+(``names.safe_text``) and is escaped here for each language, so ``dot``
+accepts every export.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from .labels import COLOURS
 _RANKDIR = {"TB": "TB", "BT": "BT", "LR": "LR", "RL": "RL"}
 
 
-def _dot_string(text: str) -> str:
-    """A DOT double-quoted string: backslashes and quotes escaped."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+def _dot_text(text: str) -> str:
+    """Text for inside a DOT double-quoted string: backslashes and quotes escaped."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
 def to_dot(graph: Graph, lines: list[list[tuple[str, str]]], orientation: str = "TB") -> str:
@@ -29,12 +31,10 @@ def to_dot(graph: Graph, lines: list[list[tuple[str, str]]], orientation: str = 
     ]
     for i, node in enumerate(graph.nodes):
         fill, stroke, ink = COLOURS[node.kind]
-        label = "\\n".join(
-            text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") for text, _ in lines[i] if text
-        )
+        label = "\\n".join(_dot_text(text) for text, _ in lines[i] if text)  # \n: DOT's line break
         out.append(
             f'  {node.id} [label="{label}", fillcolor="{fill}", color="{stroke}", '
-            f'fontcolor="{ink}", tooltip={_dot_string(node.kind)}];'
+            f'fontcolor="{ink}", tooltip="{_dot_text(node.title)} ({node.kind})"];'
         )
     for edge in graph.edges:
         out.append(f"  {graph.nodes[edge.src].id} -> {graph.nodes[edge.dst].id};")
@@ -54,7 +54,7 @@ def _mermaid_text(text: str) -> str:
 
 
 def to_mermaid(graph: Graph, lines: list[list[tuple[str, str]]], orientation: str = "TB") -> str:
-    """The graph as a Mermaid flowchart (the seed's format), with the kinds as classes."""
+    """The graph as a Mermaid flowchart (the original regrad's format), with the kinds as classes."""
     out = [f"flowchart {orientation}"]
     for i, node in enumerate(graph.nodes):
         label = "<br/>".join(_mermaid_text(text) for text, _ in lines[i] if text)

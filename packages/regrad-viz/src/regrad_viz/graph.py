@@ -11,8 +11,14 @@ the same ids every time, which keeps the output files deterministic.
 
 The backward trace (``regrad.backward_steps``) is recorded here too: it gives
 each node's adjoint dL/d(node) and, for the stepper, what each step sends
-along each input edge. ``backward_steps`` stores no ``.grad`` and frees
-nothing, so this stays side-effect free.
+along each input edge, which nodes no gradient flows through, and where a
+backward fails. ``backward_steps`` stores no ``.grad`` and uses nothing up, and
+it works before and after ``backward()``, so this stays side-effect free and
+any graph can be drawn at any time.
+
+User text (names, op names, string arguments) is made safe for every output
+format here, once (``names.safe_text``): everything after this module can
+write it anywhere.
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from __future__ import annotations
 from typing import Any
 
 import regrad
-from regrad.engine import is_freed
+
+from .names import safe_text
 
 #: the default ``max_nodes`` of ``draw``
 DEFAULT_MAX_NODES = 10_000
@@ -29,13 +36,13 @@ LEAF, CONST, OP = "leaf", "const", "op"
 
 
 class GraphError(ValueError):
-    """A graph that cannot be drawn (freed by backward, or too large)."""
+    """A graph that cannot be drawn (too large)."""
 
 
 class Node:
     """One Var of the graph, as the drawing sees it (no reference back to the Var)."""
 
-    __slots__ = ("adjoint", "grad", "id", "kind", "label", "op_args", "op_name", "value")
+    __slots__ = ("adjoint", "blocked", "grad", "id", "kind", "label", "op_args", "op_name", "value")
 
     def __init__(
         self,
@@ -58,6 +65,9 @@ class Node:
         self.grad = grad
         #: dL/d(node) from the backward trace, None if no gradient reaches it
         self.adjoint: float | None = None
+        #: True if, for these values, the node's op passes no gradient to its inputs
+        #: (a ReLU that is off, for example): the backward pass does not go past it
+        self.blocked = False
 
     @property
     def title(self) -> str:
@@ -87,34 +97,45 @@ class Step:
 
     ``sends[k]`` is (edge index, local derivative d(node)/d(input), value sent
     = grad * local derivative, whether a gradient flows into that input).
+    ``blocked``: for these values the node's op passes no gradient to its
+    inputs (a ReLU that is off), and the backward pass does not go past it.
+    ``error``: the node's backward raised, with this message; such a step is
+    the last one and sends nothing.
     """
 
-    __slots__ = ("grad", "node", "sends")
+    __slots__ = ("blocked", "error", "grad", "node", "sends")
 
-    def __init__(self, node: int, grad: float, sends: list[tuple[int, float | None, float, bool]]) -> None:
+    def __init__(
+        self,
+        node: int,
+        grad: float,
+        sends: list[tuple[int, float, float, bool]],
+        blocked: bool = False,
+        error: str | None = None,
+    ) -> None:
         self.node = node
         self.grad = grad
         self.sends = sends
+        self.blocked = blocked
+        self.error = error
 
 
 class Graph:
-    """Nodes (root first), edges, and the backward trace of one drawing."""
+    """Nodes (root first), edges, and the backward trace of one drawing.
 
-    __slots__ = ("edges", "nodes", "root", "steps")
+    ``after_backward``: the graph has been through ``backward()`` (its leaves'
+    ``.grad`` come from it); ``draw`` then shows every node's adjoint unless
+    told otherwise.
+    """
 
-    def __init__(self, nodes: list[Node], edges: list[Edge], steps: list[Step]) -> None:
+    __slots__ = ("after_backward", "edges", "nodes", "root", "steps")
+
+    def __init__(self, nodes: list[Node], edges: list[Edge], steps: list[Step], after_backward: bool = False) -> None:
         self.nodes = nodes
         self.edges = edges
         self.steps = steps
         self.root = 0
-
-
-def _freed_error(var: regrad.Var) -> GraphError:
-    return GraphError(
-        f"cannot draw: the graph through {var.name} was freed by backward(). "
-        "Draw it before calling backward(), or call backward(retain_graph=True) "
-        "so the graph is kept (drawing never changes it)."
-    )
+        self.after_backward = after_backward
 
 
 def _too_large_error(max_nodes: int) -> GraphError:
@@ -129,8 +150,8 @@ def _too_large_error(max_nodes: int) -> GraphError:
 def collect_graph(root: regrad.Var, max_nodes: int = DEFAULT_MAX_NODES, trace: bool = True) -> Graph:
     """Walk ``root``'s graph (iteratively) into a ``Graph``; record the backward trace.
 
-    Raises ``GraphError`` if backward already freed the graph or if it has more
-    than ``max_nodes`` nodes, and ``TypeError`` if ``root`` is not a Var.
+    Raises ``GraphError`` if the graph has more than ``max_nodes`` nodes, and
+    ``TypeError`` if ``root`` is not a Var.
     """
     if not isinstance(root, regrad.Var):
         raise TypeError(f"draw() needs a regrad.Var as root, got {type(root).__name__}")
@@ -143,8 +164,6 @@ def collect_graph(root: regrad.Var, max_nodes: int = DEFAULT_MAX_NODES, trace: b
         var = stack.pop()
         if id(var) in index:
             continue
-        if is_freed(var):
-            raise _freed_error(var)
         if len(vars_) >= max_nodes:
             raise _too_large_error(max_nodes)
         index[id(var)] = len(vars_)
@@ -157,51 +176,42 @@ def collect_graph(root: regrad.Var, max_nodes: int = DEFAULT_MAX_NODES, trace: b
     for i, var in enumerate(vars_):
         op = var.op
         if op is not None:
-            kind, op_name, op_args = OP, op.name, dict(op.args)
+            kind, op_name = OP, safe_text(op.name)
+            op_args = {safe_text(k): safe_text(v) if isinstance(v, str) else v for k, v in op.args.items()}
         else:
             kind = LEAF if var.req_grad else CONST
             op_name, op_args = None, {}
-        nodes.append(Node(f"n{i}", kind, op_name, op_args, var.label, var.val, var.grad))
+        label = None if var.label is None else safe_text(var.label)
+        grad = var.grad.val if isinstance(var.grad, regrad.Var) else var.grad  # a Var after create_graph=True
+        nodes.append(Node(f"n{i}", kind, op_name, op_args, label, var.val, grad))
         if var.src is not None:
             for slot, parent in enumerate(var.src):
                 edges.append(Edge(index[id(parent)], i, slot))
 
-    steps = _trace(root, vars_, index, edges, nodes) if trace else []
-    return Graph(nodes, edges, steps)
+    steps = _trace(root, index, edges, nodes) if trace else []
+    return Graph(nodes, edges, steps, after_backward=root.released)
 
 
-def _trace(
-    root: regrad.Var, vars_: list[regrad.Var], index: dict[int, int], edges: list[Edge], nodes: list[Node]
-) -> list[Step]:
-    """The backward pass as ``Step``s, plus each node's adjoint (no side effects)."""
+def _trace(root: regrad.Var, index: dict[int, int], edges: list[Edge], nodes: list[Node]) -> list[Step]:
+    """The backward pass as ``Step``s, plus each node's adjoint (no side effects).
+
+    A node whose rule raises ends the steps with its error (the forward
+    values are still drawn); a node no gradient flows through sends nothing.
+    """
     if not root.req_grad:
         return []  # no gradient flows: nothing to step through
     edge_of: dict[tuple[int, int], int] = {(e.dst, e.slot): k for k, e in enumerate(edges)}
     steps = []
-    for step in regrad.backward_steps(root):
+    for step in regrad.backward_steps(root, record_errors=True):
         i = index[id(step.node)]
+        if step.error is not None:
+            steps.append(Step(i, float(step.grad), [], error=f"{type(step.error).__name__}: {step.error}"))
+            break
         nodes[i].adjoint = step.grad
+        nodes[i].blocked = step.blocked
         sends = []
-        if step.input_grads:
-            local = _local_derivatives(step.node, len(step.input_grads))
-            src = step.node.src or ()
-            for slot, (parent, sent) in enumerate(zip(src, step.input_grads)):
-                d = local[slot] if local is not None else None
-                sends.append((edge_of[(i, slot)], d, float(sent), bool(parent.req_grad)))
-        steps.append(Step(i, float(step.grad), sends))
+        src = step.node.src or ()
+        for slot, (parent, d, sent) in enumerate(zip(src, step.derivatives, step.input_grads)):
+            sends.append((edge_of[(i, slot)], float(d), float(sent), bool(parent.req_grad)))
+        steps.append(Step(i, float(step.grad), sends, blocked=step.blocked))
     return steps
-
-
-def _local_derivatives(var: regrad.Var, n: int) -> list[float] | None:
-    """d(var)/d(input) for each input: the op's backward applied to grad = 1.
-
-    An op's backward computes grad * d(out)/d(input) (linear in grad), so with
-    grad = 1 it returns the local derivatives themselves. Ops are pure
-    functions of their saved context, so calling it again changes nothing.
-    """
-    try:
-        local = var.op.backward(1.0)  # type: ignore[union-attr]
-        values = [float(x) for x in local]
-    except Exception:  # a user-defined op we cannot ask twice: show only what was sent
-        return None
-    return values if len(values) == n else None
