@@ -1,4 +1,4 @@
-"""The seed's sigmoid example: sigmoid written with primitives, drawn as a graph.
+"""The original regrad's sigmoid example: sigmoid written with primitives, drawn as a graph.
 
 Writing sigmoid(x) = 1 / (1 + e**-x) out of Neg, Exp, Add and Div shows the
 chain rule at work on four nodes; ``x.sigmoid()`` is the one-node version.

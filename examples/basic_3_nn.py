@@ -1,4 +1,4 @@
-"""The seed's moons example: train a two-hidden-layer MLP classifier and plot its decision boundary.
+"""The original regrad's moons example: train a two-hidden-layer MLP classifier and plot its decision boundary.
 
 The loop of micrograd's demo notebook, with regrad-nn's pieces: 100 points
 of scikit-learn's moons, ``MLP(2, [16, 16, 1])``, the max-margin (hinge) loss

@@ -1,6 +1,6 @@
 """The regrad tour, in one command (`hatch run demo`).
 
-1. the seed's example: a forward and a backward pass (prints 24.7041,
+1. the original regrad's example: a forward and a backward pass (prints 24.7041,
    222.1341, 978.7784);
 2. three computation graphs as self-contained HTML pages: y = a + a**2,
    a sigmoid built from primitives, and a small MLP;

@@ -25,7 +25,7 @@ def run_example(name: str, out: Path, *args: str) -> str:
     return result.stdout
 
 
-def test_usage_example_prints_the_seed_numbers_and_draws_the_pow_graph(tmp_path: Path) -> None:
+def test_usage_example_prints_the_original_numbers_and_draws_the_pow_graph(tmp_path: Path) -> None:
     lines = run_example("basic_0_usage.py", tmp_path).splitlines()
     assert lines[:3] == ["24.7041", "222.1341", "978.7784"]
     page = (tmp_path / "computed_graph_pow.html").read_text()

@@ -8,7 +8,10 @@ themselves).
 
 from __future__ import annotations
 
+import importlib.util
 import random
+from pathlib import Path
+from types import ModuleType
 
 from regrad import Var
 
@@ -33,22 +36,24 @@ def mlp_output(nin: int, sizes: list[int], seed: int = 0, inputs: list | None = 
     return xs[0]
 
 
+def _load_example(name: str) -> ModuleType:
+    """An example script of ``examples/`` as a module: the code the tests use is the code learners read."""
+    path = Path(__file__).resolve().parents[2] / "examples" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"examples_{name}", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+#: the original regrad's expression g(a, b, c_5), from examples/basic_0_usage.py (Vars or torch tensors)
+original_expression = _load_example("basic_0_usage").original_expression
+
+
 def original_example() -> tuple[Var, Var, Var]:
-    """The original regrad's first example: returns (g, a, b); g.val prints 24.7041."""
+    """The original regrad's first example, before backward: returns (g, a, b); g.val prints 24.7041."""
     a = Var(-4.0, req_grad=True, name="a")
     b = Var(2.0, req_grad=True, name="b")
-    c_5 = Var(5)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += c_5 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
-    return g, a, b
+    return original_expression(a, b, Var(5)), a, b
 
 
 def recurrence_output(steps: int) -> Var:

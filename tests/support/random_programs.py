@@ -9,9 +9,11 @@ libraries. The same program runs on regrad Vars and on float64 tensors.
 
 from __future__ import annotations
 
+import importlib.util
 import math
+from typing import Any
 
-import torch
+import pytest
 from hypothesis import strategies as st
 
 import regrad
@@ -26,7 +28,7 @@ BINARY = ["add", "sub", "mul", "div", "varpow"]
 NARY = ["sum", "dot"]
 
 
-def torch_unary(name: str, t: torch.Tensor, power: float) -> torch.Tensor:
+def torch_unary(name: str, t: Any, power: float) -> Any:
     return {
         "neg": lambda: -t,
         "exp": t.exp,
@@ -70,9 +72,14 @@ def binary(name: str, x, y):
     }[name]()
 
 
+#: for the tests that draw ``programs()``: they compare with PyTorch, skipped without it
+needs_torch = pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="compares with PyTorch")
+
+
 @st.composite
 def programs(draw):
     """Run one random program on both libraries; return (out, t_out, leaves, t_leaves)."""
+    import torch  # only the tests that compare with PyTorch use this strategy
     n_leaves = draw(st.integers(1, 4))
     leaf_values = [draw(VALUES) for _ in range(n_leaves)]
     leaves = [Var(v, req_grad=True) for v in leaf_values]

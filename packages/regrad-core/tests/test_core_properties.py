@@ -13,7 +13,7 @@ import math
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from random_programs import VALUES, programs
+from random_programs import VALUES, needs_torch, programs
 
 import regrad
 
@@ -22,6 +22,7 @@ def close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
+@needs_torch
 @settings(max_examples=250, deadline=None, derandomize=True)
 @given(programs())
 def test_random_dags_match_torch(program) -> None:

@@ -23,7 +23,7 @@ def flat(nested):
     return out
 
 
-def test_seed_example_returns_one_var_and_counts_parameters():
+def test_the_original_example_returns_one_var_and_counts_parameters():
     random.seed(0)
     model = MLP(2, [3, 1])
     assert len(model.parameters()) == 3 * (2 + 1) + (3 + 1)

@@ -12,7 +12,6 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
-import torch
 
 import regrad
 import regrad_viz
@@ -64,6 +63,7 @@ def test_viz_leaf_grad_after_backward_is_shown():
 
 def test_viz_adjoints_match_torch():
     """show_adjoints prints dL/d(node) of every node, as "adj"; compare with PyTorch float64."""
+    torch = pytest.importorskip("torch")
     x = Var(0.5, req_grad=True, name="x")
     y = 1 / (1 + (-x).exp())
     texts = node_texts(regrad_viz.draw(y, show_adjoints=True, decimals=6).to_svg())
