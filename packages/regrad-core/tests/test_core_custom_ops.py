@@ -149,8 +149,11 @@ def test_make_node_builds_what_apply_builds_and_checks_its_inputs() -> None:
     assert made.val == applied.val and made.op is op and made.src == (w,)
     made.backward()
     assert w.grad == pytest.approx(1 / (1 + math.exp(-0.5)))
-    with pytest.raises(TypeError, match="inputs must be Vars"):
-        regrad.make_node(op, (w, 2.0), 1.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="inputs must be a tuple of Vars, got list"):
+        regrad.make_node(op, [w], 1.0)  # type: ignore[arg-type]
+    bad = regrad.make_node(op, (w, 2.0), 1.0)  # type: ignore[arg-type]  # not looked at, for speed: caught later
+    with pytest.raises(TypeError, match=r"Softplus has inputs that are not Vars: \[2\.0\]"):
+        bad.backward()
     with pytest.raises(TypeError, match="defines derivatives"):
         regrad.make_node(TorchStyleSoftplus(), (w,), 1.0)
     assert not regrad.make_node(op, (x,), op.forward(x.val)).req_grad  # constants in: a constant out

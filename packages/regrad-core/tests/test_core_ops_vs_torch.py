@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from example_graphs import original_expression
 
 import regrad

@@ -147,12 +147,20 @@ def _plan(
                 rule = _Failed(error)  # the stepper shows it at this node
         stack.append((node, rule))
         if rule is _ASK or rule is _CALL_BACKWARD or type(rule) is tuple:
-            for parent in node.src:
-                if parent.req_grad and parent not in visited:
-                    stack.append(parent)
+            try:
+                for parent in node.src:
+                    if parent.req_grad and parent not in visited:
+                        stack.append(parent)
+            except AttributeError:
+                raise _not_a_var(node) from None
     nodes.reverse()
     rules.reverse()
     return nodes, rules
+
+
+def _not_a_var(node: Var) -> TypeError:
+    bad = [x for x in node.src or () if not _is_var(x)]
+    return TypeError(f"{node.name} has inputs that are not Vars: {bad!r:.100} (inputs given to regrad.make_node?)")
 
 
 def _local_derivatives(op: Op, node: Var, create_graph: bool = False) -> tuple[Any, ...] | None:

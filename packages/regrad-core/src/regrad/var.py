@@ -422,17 +422,20 @@ def make_node(op: ops.Op, inputs: tuple[Var, ...], value: float) -> Var:
     neurons whose inputs are read once for all of them (regrad-nn's ``Layer``
     does this). ``value`` must be what ``op.forward`` returns for the inputs'
     values (compute it with the op's own formula): the backward pass and the
-    drawings take it as the node's value. Use ``apply`` otherwise.
+    drawings take it as the node's value. ``inputs`` must be a tuple of Vars:
+    for speed, make_node does not look at each one (a non-Var makes
+    ``backward`` and drawings raise TypeError naming the node). Use ``apply``
+    otherwise.
     """
     if type(inputs) is not tuple:
-        inputs = tuple(inputs)
-    if list(map(type, inputs)).count(Var) != len(inputs):
-        raise TypeError(f"make_node(): inputs must be Vars, got {[type(x).__name__ for x in inputs]}")
+        raise TypeError(f"make_node(): inputs must be a tuple of Vars, got {type(inputs).__name__}")
     if not (isinstance(op, ops.Op) and op.has_derivatives):
         raise TypeError(f"make_node() needs an instance of an Op that defines derivatives(), got {op!r}")
     if type(value) is not float:
         value = _real_value(value, f"{op.name} value")
-    return _node(value, op, inputs, any(map(_needs_grad, inputs)))
+    if _mode.enabled and any(map(_needs_grad, inputs)):  # as in _node
+        return _fill(_new_var(Var), value, True, op, inputs, None)
+    return _fill(_new_var(Var), value, False, None, None, None)
 
 
 def sum(terms: Iterable[Operand]) -> Var:

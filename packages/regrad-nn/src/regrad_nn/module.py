@@ -33,7 +33,7 @@ import math
 import numbers
 import operator
 import random
-from collections.abc import Callable, Iterator, Mapping, Sequence, Set, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set, Sized
 from typing import Any
 
 import regrad
@@ -78,13 +78,14 @@ class FusedNeuron(Op):
     can show them: ``FusedNeuron(neuron='layers.0.neurons.1', activation='relu')``.
     """
 
-    __slots__ = ("activation", "may_block", "neuron")
+    __slots__ = ("activation", "function", "may_block", "neuron")
     arg_names = ("neuron", "activation")
     check_results = False  # the rules below are tested against PyTorch
 
     def __init__(self, neuron: str = "", activation: str = "relu") -> None:
         self.neuron = neuron
         self.activation = _check_activation(activation)
+        self.function = ACTIVATION_FUNCTIONS[activation]  # the activation on a float
         self.may_block = activation == "relu"
 
     @property
@@ -100,9 +101,12 @@ class FusedNeuron(Op):
             raise ValueError(f"FusedNeuron needs a bias, then n weights and n inputs, got {len(wx) + 1} inputs")
         return self.value(b, wx[:n], wx[n:])
 
-    def value(self, b: float, ws: Sequence[float], xs: Sequence[float]) -> float:
-        """act(b + w_1 x_1 + ... + w_n x_n) on floats: the forward formula (a Layer calls it directly)."""
-        return ACTIVATION_FUNCTIONS[self.activation](_weighted_sum(b, ws, xs))
+    def value(self, b: float, ws: Iterable[float], xs: Iterable[float]) -> float:
+        """act(b + w_1 x_1 + ... + w_n x_n) on floats: the forward formula (a Layer calls it directly).
+
+        The sum starts from b and adds each product in order, as the elementwise graph and micrograd do.
+        """
+        return self.function(sum(map(operator.mul, ws, xs), b))
 
     def derivatives(self, z: Any, b: Any, *wx: Any) -> tuple[Any, ...] | None:
         n = len(wx) // 2
@@ -286,7 +290,7 @@ class Neuron(Module):
         What ``regrad.apply(self.op, self.b, *self.w, *x)`` does, with the
         value computed by the op's own formula from values already at hand.
         """
-        z = self.op.value(self.b.val, list(map(_value, self.w)), x_values)
+        z = self.op.value(self.b.val, map(_value, self.w), x_values)
         return regrad.make_node(self.op, (self.b, *self.w, *x), z)
 
     def _elementwise(self, x: list[Var]) -> Var:

@@ -169,6 +169,8 @@ def collect_graph(root: regrad.Var, max_nodes: int = DEFAULT_MAX_NODES, trace: b
         index[id(var)] = len(vars_)
         vars_.append(var)
         if var.src is not None:
+            if not all(isinstance(x, regrad.Var) for x in var.src):  # (regrad.make_node does not check)
+                raise TypeError(f"cannot draw: {safe_text(var.name)} has inputs that are not Vars")
             stack.extend(reversed(var.src))  # first input is visited first
 
     nodes = []
