@@ -13,7 +13,8 @@ this input is drawn as "no gradient flows here". Two drawings are written
   (``fused=False``), one Mul per weight and a chain of Adds per neuron, bottom
   to top ("BT");
 * ``computed_graph_mlp_fused.html``: the same network as regrad-nn builds it
-  for training, one node per neuron (its weights and bias as inputs).
+  for training, one node per neuron (its weights and bias as inputs), left
+  to right.
 
 Run: python examples/basic_2_mlp.py [--out DIR] [--seed N]
 """
@@ -37,13 +38,13 @@ def build(fused: bool, seed: int) -> tuple[MLP, Var, Var]:
     return model, x, y
 
 
-def draw(y: Var, path: Path) -> Path | None:
+def draw(y: Var, path: Path, orientation: str) -> Path | None:
     try:
         from regrad_viz import draw_to_html
     except ImportError:
         print("regrad-viz is not installed: skipping", path.name)
         return None
-    return Path(draw_to_html(y, str(path), "BT"))
+    return Path(draw_to_html(y, str(path), orientation))
 
 
 def main(out: Path, seed: int = 0) -> Path | None:
@@ -58,8 +59,8 @@ def main(out: Path, seed: int = 0) -> Path | None:
     for (name, p), q in zip(model.named_parameters(), fused_model.parameters()):
         print(f"  d y / d {name:22s} = {p.grad: .6f}  (fused: {q.grad: .6f})")
 
-    path = draw(y, out / "computed_graph_mlp")  # after backward: the gradients are in the picture
-    fused_path = draw(y_fused, out / "computed_graph_mlp_fused")
+    path = draw(y, out / "computed_graph_mlp", "BT")  # after backward: the gradients are in the picture
+    fused_path = draw(y_fused, out / "computed_graph_mlp_fused", "LR")  # wide: its inputs side by side
     if fused_path:
         print("one node per neuron:", fused_path)
     return path

@@ -21,8 +21,11 @@ for node in regrad.topological_order(L):
 # --8<-- [start:steps]
 for step in regrad.backward_steps(L):
     node = step.node
-    sent = ", ".join(f"{p.name}: {g:g}" for p, g in zip(node.src or (), step.input_grads))
-    print(f"{node.name:>3} receives {step.grad:>3g}, sends {sent or 'nothing (a leaf)'}")
+    sends = [
+        f"{p.name}: {step.grad:g} × {d:g} = {g:g}"
+        for p, d, g in zip(node.src or (), step.derivatives, step.input_grads)
+    ]
+    print(f"{node.name:>3} receives {step.grad:>3g}; sends {'; '.join(sends) or 'nothing (a leaf)'}")
 # --8<-- [end:steps]
 
 # --8<-- [start:backward]
@@ -30,5 +33,9 @@ L.backward()
 print("x.grad =", x.grad)
 print("w.grad =", w.grad)
 print("v.grad =", v.grad, " (intermediate grads are not kept)")
-print("graph freed:", regrad.engine.is_freed(L))
+print("L.released =", L.released, " (the graph stays, used up by this backward)")
+try:
+    L.backward()  # a second pass through the same graph
+except RuntimeError as error:
+    print("RuntimeError:", error)
 # --8<-- [end:backward]

@@ -80,6 +80,7 @@ needs_torch = pytest.mark.skipif(importlib.util.find_spec("torch") is None, reas
 def programs(draw):
     """Run one random program on both libraries; return (out, t_out, leaves, t_leaves)."""
     import torch  # only the tests that compare with PyTorch use this strategy
+
     n_leaves = draw(st.integers(1, 4))
     leaf_values = [draw(VALUES) for _ in range(n_leaves)]
     leaves = [Var(v, req_grad=True) for v in leaf_values]

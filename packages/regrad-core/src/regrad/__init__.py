@@ -1,8 +1,9 @@
 """regrad: a small reverse-mode automatic differentiation engine, in the operator view.
 
 ``Var`` holds a value and the graph that made it; ``regrad.ops`` holds the
-primitives (an ``Op`` subclass each, with forward and backward); the engine
-(``regrad.engine``) walks the graph backwards. Only leaves keep ``.grad``.
+primitives (an ``Op`` subclass each, its forward beside its local derivatives);
+the engine (``regrad.engine``) walks the graph backwards, ``regrad.functional``
+adds ``grad``, forward mode (``jvp``) and ``hessian``. Only leaves keep ``.grad``.
 
 Examples:
     >>> from regrad import Var
