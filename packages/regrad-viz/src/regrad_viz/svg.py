@@ -75,9 +75,9 @@ def node_tooltip(graph: Graph, i: int) -> str:
         lines.append(f"adj = {node.adjoint!r}  (dL/d(this box), from the backward pass)")
     if node.blocked:
         lines.append("no gradient flows here: for these values its op passes none to its inputs")
-    for step in graph.steps:
-        if step.node == i and step.error is not None:
-            lines.append(f"backward failed here: {safe_text(step.error)}")
+    last = graph.steps[-1] if graph.steps else None  # a failed step is always the last one
+    if last is not None and last.node == i and last.error is not None:
+        lines.append(f"backward failed here: {safe_text(last.error)}")
     return "\n".join(lines)
 
 
