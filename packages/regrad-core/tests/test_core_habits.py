@@ -46,6 +46,10 @@ def test_names_from_pytorch_and_micrograd_get_a_hint() -> None:
         v.detach()
     with pytest.raises(AttributeError, match=r"'requires_grad'.*\.req_grad"):
         _ = v.requires_grad
+    with pytest.raises(AttributeError, match=r"'grad_fn'.*\.op"):
+        _ = v.grad_fn
     with pytest.raises(AttributeError, match=r"^'Var' object has no attribute 'nothing'$"):
         _ = v.nothing
-    assert getattr(v, "nothing", 7) == 7 and not hasattr(v, "data")
+    assert getattr(v, "nothing", 7) == 7 and not hasattr(v, "data") and not hasattr(v, "detach")
+    with pytest.raises(AttributeError, match=r"calls the value \.val"):
+        v.data -= 1.0  # micrograd's update, p.data -= lr * p.grad, says what to write instead

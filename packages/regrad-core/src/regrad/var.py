@@ -174,12 +174,24 @@ class Var:
     def __abs__(self) -> Var:
         return self.abs()
 
-    def __getattr__(self, attribute: str) -> Any:
-        # only called for names that do not exist: say what regrad calls them
-        hint = _HINTS.get(attribute)
-        if hint is None:
-            raise AttributeError(f"'Var' object has no attribute {attribute!r}")
-        raise AttributeError(f"'Var' object has no attribute {attribute!r}: {hint}")
+    # Names other libraries use, each an AttributeError that says what regrad calls it. (Properties,
+    # not __getattr__: a class with __getattr__ makes every attribute read slower in CPython.)
+
+    @property
+    def data(self) -> Any:
+        raise AttributeError(_hint("data"))
+
+    @property
+    def detach(self) -> Any:
+        raise AttributeError(_hint("detach"))
+
+    @property
+    def requires_grad(self) -> Any:
+        raise AttributeError(_hint("requires_grad"))
+
+    @property
+    def grad_fn(self) -> Any:
+        raise AttributeError(_hint("grad_fn"))
 
     # --------------------------------------------------------------- operators
     # Each builds one node; numbers become constant Vars.
@@ -295,6 +307,10 @@ _HINTS = {
     "requires_grad": "regrad calls it .req_grad (Var(x, req_grad=True))",
     "grad_fn": "regrad calls it .op (the Op that made this Var; .src holds its inputs)",
 }
+
+
+def _hint(attribute: str) -> str:
+    return f"'Var' object has no attribute {attribute!r}: {_HINTS[attribute]}"
 
 
 def _unknown_keywords(unknown: dict[str, object]) -> str:
