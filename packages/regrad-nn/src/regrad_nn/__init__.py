@@ -16,10 +16,12 @@
 * ``optim``: ``SGD`` (with momentum), ``Adam``, the ``Optimizer`` base class, ``LinearDecay``;
 * ``data``: ``make_moons`` (needs the ``moons`` extra: scikit-learn; else ``MissingExtraError``);
 * ``moons``: ``train_moons`` (returns a ``MoonsResult``; raises ``TrainingDivergedError``), used by ``regrad-nn moons``;
+* ``explore``: ``TrainingRecorder``, which writes the training explorer (needs regrad-viz, in the ``moons`` extra);
 * ``plot``: ``plot_decision_boundary`` (matplotlib, imported only when called).
 """
 
 from .data import MissingExtraError, make_moons
+from .explore import TrainingRecorder
 from .files import load_model, save_model
 from .losses import BCEWithLogits, accuracy, bce_with_logits_loss, hinge_loss, l2_penalty, mse_loss
 from .module import MLP, FusedNeuron, Layer, Module, Neuron
@@ -43,6 +45,7 @@ __all__ = [
     "Neuron",
     "Optimizer",
     "TrainingDivergedError",
+    "TrainingRecorder",
     "accuracy",
     "bce_with_logits_loss",
     "hinge_loss",

@@ -2,18 +2,19 @@
 
     regrad-nn moons                          # the original regrad's run: 100 epochs, prints accuracy
     regrad-nn moons --hidden 32,32 --epochs 200 --plot moons.png --save model.json
+    regrad-nn moons --explore explorer.html  # and a page to watch it learn, epoch by epoch
 
 Also runs as ``python -m regrad_nn`` or ``python -m regrad_nn.cli``.
 
 Everything that can be checked is checked before training starts: the
-options' values, the extras, and that ``--save`` and ``--plot`` can be
-written. Problems are reported on stderr as one line,
+options' values, the extras, and that ``--save``, ``--plot`` and
+``--explore`` can be written. Problems are reported on stderr as one line,
 ``regrad-nn moons: error: ...``. Exit status:
 
 * 0: trained (and saved and plotted, if asked);
 * 1: training diverged (the loss became NaN or infinite): nothing is saved;
 * 2: bad usage: an option's value, a missing extra (scikit-learn, matplotlib,
-  tqdm), an output path that cannot be written;
+  tqdm, regrad-viz), an output path that cannot be written;
 * 130: interrupted with Ctrl-C: nothing is saved.
 """
 
@@ -21,14 +22,21 @@ from __future__ import annotations
 
 import argparse
 import math
+import multiprocessing
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
-from .data import EXTRA_INSTALL, MissingExtraError, require
+from .data import EXTRA_INSTALL, MissingExtraError, make_moons, require
 from .files import check_writable, save_model
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
+
+    from regrad_viz import Drawing
 
 #: the exit statuses (see the module docstring)
 EXIT_OK, EXIT_DIVERGED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -140,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--plot", metavar="PATH", help="write the decision boundary; the extension names the format (.png, .svg, .pdf)"
     )
     moons.add_argument("--save", metavar="PATH", help="write the trained model as JSON")
+    moons.add_argument(
+        "--explore",
+        metavar="PATH",
+        help="write the training explorer, one HTML file to watch the network learn (needs regrad-viz)",
+    )
     moons.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
@@ -152,9 +165,13 @@ class _UsageError(Exception):
     """A problem found before training: reported as one line, exit status 2."""
 
 
+#: the options that name a file to write
+_OUTPUTS = ("save", "plot", "explore")
+
+
 def _check_outputs(args: argparse.Namespace) -> None:
-    """Can ``--save`` and ``--plot`` be written? Checked before training, which may take minutes."""
-    for option in ("save", "plot"):
+    """Can ``--save``, ``--plot`` and ``--explore`` be written? Checked before training, which may take minutes."""
+    for option in _OUTPUTS:
         text = getattr(args, option)
         if text is None:
             continue
@@ -171,21 +188,48 @@ def _check_outputs(args: argparse.Namespace) -> None:
             plot_format(args.plot)
         except ValueError as error:
             raise _UsageError(f"--plot {error}") from None
-    if args.save and args.plot and Path(args.save).resolve() == Path(args.plot).resolve():
-        raise _UsageError(f"--save and --plot name the same file, {args.save}")
+    named = [(option, getattr(args, option)) for option in _OUTPUTS if getattr(args, option)]
+    for k, (option, text) in enumerate(named):
+        for other, other_text in named[k + 1 :]:
+            if Path(text).resolve() == Path(other_text).resolve():
+                raise _UsageError(f"--{option} and --{other} name the same file, {text}")
 
 
 def _run_moons(args: argparse.Namespace) -> int:
     # check the extras and the output paths up front, so nothing runs for minutes before failing
-    require("sklearn", "scikit-learn", "regrad-nn moons")
     if not args.no_progress:
         require("tqdm", "tqdm", "regrad-nn moons (its progress bar; --no-progress runs without it)")
     if args.plot is not None:
         require("matplotlib", "matplotlib", "regrad-nn moons --plot")
+    if args.explore is not None:
+        require("regrad_viz", "regrad-viz", "regrad-nn moons --explore")
     _check_outputs(args)
+    if not args.explore:
+        require("sklearn", "scikit-learn", "regrad-nn moons")
+        return _train(args)
+    # The explorer shows the graph of a point's loss term, whose drawing takes seconds to lay out. It
+    # depends only on the network, its first weights and the loss, all known now: a second process lays
+    # it out while this one goes on (scikit-learn, checked last, takes a while to import) and trains.
+    from .explore import explorer_drawing
+    from .moons import initial_model
+
+    first = initial_model(args.hidden, args.activation, args.seed)  # the weights train_moons starts from
+    # leaving the block stops the worker, also on Ctrl-C or an error; the worker leaves Ctrl-C to this process
+    with multiprocessing.Pool(1, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
+        drawing = pool.apply_async(explorer_drawing, (first, args.loss))
+        require("sklearn", "scikit-learn", "regrad-nn moons")
+        return _train(args, drawing)
+
+
+def _train(args: argparse.Namespace, drawing: AsyncResult[Drawing] | None = None) -> int:
+    """Train, print the results, write the files asked for; ``drawing``: the explorer's, being laid out."""
+    from .explore import TrainingRecorder
     from .moons import TrainingDivergedError, plot_decision_boundary, train_moons
 
+    recorder = None
     try:
+        if drawing is not None:  # the recorder needs the points: make them here, as train_moons would
+            recorder = TrainingRecorder(*make_moons(args.samples, args.noise, args.seed), args.loss, args.alpha)
         result = train_moons(
             samples=args.samples,
             noise=args.noise,
@@ -200,6 +244,8 @@ def _run_moons(args: argparse.Namespace) -> int:
             momentum=args.momentum,
             activation=args.activation,
             progress=not args.no_progress,
+            data=None if recorder is None else (recorder.X, recorder.y),
+            on_epoch=None if recorder is None else recorder.record,
         )
     except ValueError as error:
         raise _UsageError(str(error)) from None
@@ -214,9 +260,7 @@ def _run_moons(args: argparse.Namespace) -> int:
     print(f"final loss {result.final_loss:.6f}")
     print(f"final accuracy {result.accuracy:.1%} ({correct}/{n})")
     if args.save:
-        training = {
-            key: value for key, value in vars(args).items() if key not in ("command", "plot", "save", "no_progress")
-        }
+        training = {key: value for key, value in vars(args).items() if key not in ("command", *_OUTPUTS, "no_progress")}
         try:
             save_model(
                 result.model, args.save, training=training, final_loss=result.final_loss, accuracy=result.accuracy
@@ -230,6 +274,12 @@ def _run_moons(args: argparse.Namespace) -> int:
         except OSError as error:
             raise _UsageError(f"--plot {args.plot}: cannot write it ({error.strerror or error})") from None
         print(f"decision boundary plotted to {args.plot}")
+    if recorder is not None and drawing is not None:
+        try:
+            recorder.save(args.explore, drawing=drawing.get())
+        except OSError as error:
+            raise _UsageError(f"--explore {args.explore}: cannot write it ({error.strerror or error})") from None
+        print(f"training explorer written to {args.explore}")
     return EXIT_OK
 
 

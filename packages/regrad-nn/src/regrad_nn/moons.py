@@ -30,7 +30,7 @@ from .module import MLP
 from .optim import SGD, Adam, LinearDecay, Optimizer
 from .plot import plot_decision_boundary
 
-__all__ = ["LOSSES", "MoonsResult", "TrainingDivergedError", "plot_decision_boundary", "train_moons"]
+__all__ = ["LOSSES", "MoonsResult", "TrainingDivergedError", "initial_model", "plot_decision_boundary", "train_moons"]
 
 
 def _hinge(scores: list[Var], y: list[float]) -> Var:
@@ -87,6 +87,15 @@ class MoonsResult:
     seconds: float = 0.0
 
 
+def initial_model(hidden: Sequence[int] = (16, 16), activation: str = "relu", seed: int = 1337) -> MLP:
+    """The model ``train_moons`` starts from: Python's ``random`` seeded with ``seed``, then ``MLP(2, [*hidden, 1])``.
+
+    The weights are drawn as micrograd draws them, so the same seed gives micrograd's weights.
+    """
+    random.seed(seed)
+    return MLP(2, [*hidden, 1], activation=activation)
+
+
 def train_moons(
     samples: int = 100,
     noise: float = 0.1,
@@ -102,6 +111,7 @@ def train_moons(
     activation: str = "relu",
     progress: bool = False,
     data: tuple[list[list[float]], list[float]] | None = None,
+    on_epoch: Callable[[MLP, int, float | None], None] | None = None,
 ) -> MoonsResult:
     """Train an MLP on the moons and return a ``MoonsResult``.
 
@@ -114,6 +124,11 @@ def train_moons(
     ``progress=True`` shows a tqdm bar with loss and accuracy when stderr is
     a terminal; otherwise (a log file, a pipe) it writes one summary line at
     the end instead of the bar's many updates.
+
+    ``on_epoch(model, epochs_done, lr)``, if given, is called before each
+    epoch with the learning rate that epoch starts with, and once more after
+    the last epoch with ``lr=None``: a ``TrainingRecorder``'s ``record``
+    (``regrad_nn.explore``) keeps the weights for the training explorer.
 
     Raises ``TrainingDivergedError`` as soon as the loss is NaN or infinite.
     """
@@ -135,8 +150,7 @@ def train_moons(
         raise ValueError(f"batch_size must be positive, got {batch_size!r}")
     steps_per_epoch = -(-n // batch_size)
 
-    random.seed(seed)  # the weights, drawn as micrograd draws them
-    model = MLP(2, [*hidden, 1], activation=activation)
+    model = initial_model(hidden, activation, seed)
     params = model.parameters()
     opt: Optimizer = SGD(params, lr=lr, momentum=momentum) if optimizer == "sgd" else Adam(params, lr=lr)
     schedule = LinearDecay(opt, total_steps=epochs * steps_per_epoch)
@@ -152,6 +166,8 @@ def train_moons(
     start = time.perf_counter()
     try:
         for epoch in range(1, epochs + 1):
+            if on_epoch is not None:
+                on_epoch(model, epoch - 1, opt.lr)  # the weights this epoch starts from
             if batch_size < n:
                 shuffler.shuffle(order)
             epoch_loss, epoch_correct = 0.0, 0.0
@@ -179,6 +195,8 @@ def train_moons(
         if bar is not None:
             bar.close()
     result.seconds = time.perf_counter() - start
+    if on_epoch is not None:
+        on_epoch(model, epochs, None)  # the trained weights
 
     with regrad.no_grad():  # the final model on all the data, no graph needed
         scores = [_score(model, x) for x in X]

@@ -18,11 +18,16 @@ edges), ``names`` (names safe in every format, long ones abbreviated),
 ``svg`` / ``html`` (rendering; the HTML viewer itself is ``static/viewer.js``
 and ``static/viewer.css``), ``export`` (DOT, Mermaid), ``drawing`` (the
 public ``draw`` and ``Drawing``).
+
+``network`` draws something else: a layered network as people draw one,
+a box per neuron and a line per weight (``draw_network``), with a small
+picture in each box; its script is ``static/network.js``.
 """
 
 from .drawing import Drawing, draw, draw_to_html
 from .graph import DEFAULT_MAX_NODES, GraphError
+from .network import NetworkDrawing, draw_network
 
 __version__ = "0.1.0"
 
-__all__ = ["DEFAULT_MAX_NODES", "Drawing", "GraphError", "draw", "draw_to_html"]
+__all__ = ["DEFAULT_MAX_NODES", "Drawing", "GraphError", "NetworkDrawing", "draw", "draw_network", "draw_to_html"]

@@ -5,7 +5,9 @@
 // as Colab show every output in a page of its own. The script starts every
 // drawing on the page that is not started yet (data-rv-ready marks those) and
 // reads only inside each drawing's <div class="regrad-viz">, which has no id:
-// any number of drawings can share a page.
+// any number of drawings can share a page. (A network drawing, network.py, is
+// a div.regrad-viz too, for the same look; its markup comes with
+// data-rv-ready="network", so this script leaves it to network.js.)
 //
 // Each drawing's data is JSON in <script type="application/json" class="rv-data">:
 //   width, height: the drawing's size in SVG units (pixels at 100 %)
@@ -23,6 +25,10 @@
 // The SVG holds the rest: nodes are <g data-node> (their <title> is the hover
 // text), edges <g data-src data-dst>, and each box's gradient line is .rv-grad.
 // Numbers arrive formatted by Python, so the page shows what Python prints.
+//
+// New numbers, same drawing: root.regradViz.update(newData) (see the end of
+// start) shows the same graph with other values, for a page that recomputes
+// them (regrad-nn's training explorer does, for each point and epoch).
 
 (() => {
   "use strict";
@@ -36,8 +42,8 @@
 
   function start(root) {
     root.setAttribute("data-rv-ready", "1");
-    const data = JSON.parse(root.querySelector("script.rv-data").textContent);
-    const steps = data.steps;
+    let data = JSON.parse(root.querySelector("script.rv-data").textContent);
+    let steps = data.steps; // both replaced by update(newData)
     const page = root.classList.contains("rv-page");
     const stage = root.querySelector(".rv-stage");
     const svg = stage.querySelector("svg.rv-svg");
@@ -464,6 +470,45 @@
     refit();
     new ResizeObserver(refit).observe(root);
     show(0);
+
+    // ------------------------------------------ new numbers, same drawing
+
+    // root.regradViz.update(newData): the same nodes and edges with other
+    // numbers. newData has the fields described at the top (nodes[i].name,
+    // steps); each nodes[i] may also say what its box shows now (a field left
+    // out stays as it is):
+    //   args, value: the texts of its arguments line and its value line ("val 1.0000")
+    //   grad: the text of its gradient line ("grad 0.5000", "adj 0.5000" or "");
+    //     adjoint: true if that line shows an adjoint (italic, as svg.py draws it)
+    //   details: its hover text
+    //   blocked: no gradient flows through it (a dashed border, dashed edges into it)
+    // The stepper stays at its step (or the last one, if there are fewer now).
+    function update(newData) {
+      newData.nodes.forEach((node, i) => {
+        const g = nodes[i];
+        for (const [line, text] of [[".rv-args", node.args], [".rv-val", node.value]]) {
+          if (text !== undefined && g.querySelector(line)) g.querySelector(line).textContent = text;
+        }
+        if (node.grad !== undefined && drawn[i]) {
+          drawn[i] = { text: node.grad, cls: node.adjoint ? "rv-grad rv-adj" : "rv-grad" };
+        }
+        if (node.details !== undefined) details[i] = node.details;
+        if (node.blocked !== undefined) {
+          // svg.py drew the dashed border for a static file; here the style sheet draws it, by the class
+          g.classList.toggle("rv-blocked", node.blocked);
+          g.querySelector("rect").removeAttribute("stroke-width");
+          g.querySelector("rect").removeAttribute("stroke-dasharray");
+          for (const k of inputEdges[i]) {
+            edges[k].querySelector("path").setAttribute("stroke-dasharray", node.blocked ? "4 3" : "none");
+          }
+        }
+      });
+      data = newData;
+      steps = newData.steps;
+      show(Math.min(current, steps.length));
+    }
+
+    root.regradViz = { update };
   }
 
   function startAll() {

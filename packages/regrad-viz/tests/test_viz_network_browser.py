@@ -1,0 +1,198 @@
+"""In Chromium: the network drawing (network.js), and the graph viewer's update hook that pages like it use.
+
+Every page is opened from a file:// URL with every other request blocked
+(``tests/support/browser.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser import have_chromium, launch, open_page
+
+import regrad_viz
+from regrad import Var
+from regrad_viz import draw_network
+from regrad_viz.graph import collect_graph
+from regrad_viz.html import drawing_data
+from regrad_viz.labels import all_lines
+from regrad_viz.svg import node_tooltip
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not have_chromium(), reason="needs the Debian chromium package at /usr/bin/chromium"),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
+
+WEIGHTS = [[[0.5, -1.0], [1.5, 0.25], [-0.75, 0.1]], [[1.0, -0.5, 2.0]]]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def open_html(browser):
+    """Open an HTML file once the drawings on it have started; returns (page, log)."""
+    pages = []
+
+    def opener(path, *, scheme="light"):
+        page, log = open_page(browser, Path(path).as_uri(), color_scheme=scheme)
+        page.wait_for_function(
+            "document.querySelectorAll('div.rv-network:not([data-rv-network-ready])').length === 0"
+            " && document.querySelectorAll('div.regrad-viz:not([data-rv-ready])').length === 0"
+        )
+        pages.append(page)
+        return page, log
+
+    yield opener
+    for page in pages:
+        page.close()
+
+
+def write_page(path, *fragments):
+    path.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body><h1>text</h1>"
+        + "<p>text</p>".join(fragments)
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def line_state(page):
+    return page.eval_on_selector_all(
+        "path.rv-weight",
+        "lines => lines.map(l => [l.getAttribute('class'), l.getAttribute('stroke-width')])",
+    )
+
+
+# ------------------------------------------------------------ the network drawing
+
+
+def test_network_page_hover_zoom_and_new_numbers(tmp_path, open_html):
+    path = draw_network([2, 3, 1], WEIGHTS, biases=[[0.0, 0.1, 0.2], [0.3]]).save(tmp_path / "net.html")
+    page, log = open_html(path)
+    assert page.eval_on_selector("div.rv-network", "el => el.dataset.rvNetworkReady") == "1"
+    assert page.locator("svg title").count() == 0  # the panel below replaces the SVG titles
+
+    page.hover("g.rv-neuron[data-layer='1'][data-index='1']")
+    assert page.inner_text(".rv-tip") == "L0.N1\nbias = 0.1"
+    page.dispatch_event("path.rv-weight >> nth=1", "mouseenter")  # the lines cross: hovering one by position is luck
+    assert page.inner_text(".rv-tip") == "x.1 \u2192 L0.N0\nweight = -1"
+
+    def drawn_width():
+        return page.eval_on_selector("svg.rv-svg", "el => el.getBoundingClientRect().width")
+
+    view = drawn_width()
+    page.click("button.rv-in")
+    assert drawn_width() > view
+    page.click("button.rv-fit")
+    assert drawn_width() == pytest.approx(view)
+
+    before = line_state(page)
+    assert before[0][0] == "rv-weight rv-positive" and before[1][0] == "rv-weight rv-negative"
+    new_weights = [[[-0.5, 1.0], [1.5, 0.25], [-0.75, 0.1]], [[1.0, -0.5, 2.0]]]
+    pictures = [[[[1.0, -1.0], [0.5, 0.0]], None], [None, None, None], [[[2.0]]]]
+    page.eval_on_selector(
+        "div.rv-network",
+        "(el, update) => el.regradViz.update(update)",
+        {"weights": new_weights, "pictures": pictures, "scale": 4.0},
+    )
+    after = line_state(page)
+    assert after[0][0] == "rv-weight rv-negative" and after[1][0] == "rv-weight rv-positive"
+    assert float(after[8][1]) < float(before[8][1])  # the same weight, against a larger scale: thinner
+    hrefs = page.eval_on_selector_all("image.rv-picture", "images => images.map(i => i.getAttribute('href'))")
+    assert hrefs[0].startswith("data:image/png;base64,") and hrefs[5].startswith("data:image/png;base64,")
+    assert hrefs[1] is None and hrefs[2] is None
+    page.dispatch_event("path.rv-weight >> nth=0", "mouseenter")
+    assert page.inner_text(".rv-tip").endswith("weight = -0.5")  # the hover text follows
+    assert log.problems() == []
+
+
+def test_network_and_graph_drawings_share_a_page_in_both_palettes(tmp_path, open_html):
+    x = Var(0.5, req_grad=True, name="x")
+    graph = regrad_viz.draw((x * 3).relu()).to_html(full_page=False)
+    network = draw_network([2, 3, 1], WEIGHTS).to_html(full_page=False)
+    path = write_page(tmp_path / "both.html", graph, network)
+    backgrounds = {}
+    for scheme in ("light", "dark"):
+        page, log = open_html(path, scheme=scheme)
+        # each script started its own drawing, and only that one
+        assert page.locator("div.regrad-viz[data-rv-ready='1']").count() == 1
+        assert page.locator("div.rv-network[data-rv-ready='network'][data-rv-network-ready='1']").count() == 1
+        page.click("div.regrad-viz:not(.rv-network) button.rv-next")
+        assert page.locator(".rv-active").count() == 1
+        backgrounds[scheme] = page.eval_on_selector("div.rv-network", "el => getComputedStyle(el).backgroundColor")
+        colour = page.eval_on_selector("path.rv-positive", "el => getComputedStyle(el).stroke")
+        assert colour == ("rgb(28, 126, 214)" if scheme == "light" else "rgb(77, 171, 247)")
+        assert log.problems() == []
+    assert backgrounds == {"light": "rgb(255, 255, 255)", "dark": "rgb(22, 25, 29)"}
+
+
+# ------------------------------------------------------------ the graph viewer's update hook
+
+
+def relu_product(x_value):
+    """relu(x * w): the same graph for every x; for x < 0 the ReLU is off and blocks the gradient."""
+    x = Var(x_value, name="x")
+    w = Var(2.0, req_grad=True, name="w")
+    return (x * w).relu()
+
+
+def boxes(root, decimals=4):
+    """What viewer.js's update takes for ``root``'s graph, as Python draws it: the data and each box's texts."""
+    graph = collect_graph(root)
+    data = drawing_data(graph, 0.0, 0.0, decimals)
+    lines = all_lines(graph, decimals, show_adjoints=True)
+    for i, node in enumerate(data["nodes"]):
+        texts = dict((cls, text) for text, cls in lines[i])
+        node["value"] = texts["rv-val"]
+        node["grad"] = texts.get("rv-grad", texts.get("rv-grad rv-adj", ""))
+        node["adjoint"] = "rv-grad rv-adj" in texts
+        node["details"] = node_tooltip(graph, i)
+        node["blocked"] = graph.nodes[i].blocked
+    return data
+
+
+def test_viewer_update_shows_new_numbers_in_the_same_drawing(tmp_path, open_html):
+    path = regrad_viz.draw(relu_product(1.5), show_adjoints=True).save(tmp_path / "relu.html")
+    page, log = open_html(path)
+    root = "div.regrad-viz"
+    assert page.locator(".rv-blocked").count() == 0
+    assert page.inner_text(".rv-count") == "step 0 / 3"
+    page.click("button.rv-next")
+    page.click("button.rv-next")
+
+    off = boxes(relu_product(-1.5))  # the ReLU is off now: one step, and it blocks
+    page.eval_on_selector(root, "(el, data) => el.regradViz.update(data)", off)
+    assert page.inner_text(".rv-count") == "step 1 / 1"  # the stepper stays at its step, or the last one
+    relu_box = page.locator("g[data-node='n0']")
+    assert "rv-blocked" in relu_box.get_attribute("class")
+    assert relu_box.locator("rect").get_attribute("stroke-dasharray") is None  # the style sheet draws it now
+    dashes = page.eval_on_selector("g[data-dst='n0'] path", "p => getComputedStyle(p).strokeDasharray")
+    assert dashes == "4px, 3px"
+    assert "No gradient flows here" in page.inner_text(".rv-info")
+    assert page.text_content("g[data-node='n1'] .rv-val") == "val -3.0000"
+    page.hover("g[data-node='n1']")
+    assert "value = -3.0" in page.inner_text(".rv-tip")
+
+    on = boxes(relu_product(0.25))
+    page.eval_on_selector(root, "(el, data) => el.regradViz.update(data)", on)
+    assert "rv-blocked" not in relu_box.get_attribute("class")
+    assert page.eval_on_selector("g[data-dst='n0'] path", "p => getComputedStyle(p).strokeDasharray") == "none"
+    page.click("button.rv-reset")
+    assert (
+        page.text_content("g[data-node='n3'] .rv-grad") == "adj 0.2500"
+    )  # dL/dw = x, an adjoint: no backward() kept it
+    page.click("button.rv-next")
+    page.click("button.rv-next")
+    page.click("button.rv-next")
+    assert page.inner_text(".rv-count") == "step 3 / 3"
+    assert "w" in page.inner_text(".rv-info") and "0.2500" in page.inner_text(".rv-info")
+    assert log.problems() == []
