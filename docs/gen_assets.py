@@ -609,6 +609,13 @@ def api_reference(gen: Generator) -> None:
         write(SNIPPETS / f"api_{package}.md", "\n".join(lines))
 
 
+def explorer(gen: Generator) -> None:
+    """The training explorer of docs/explorer.md, made by docs/gen_explorer.py."""
+    import gen_explorer  # docs/ is on sys.path: gen_assets.py runs as a script
+
+    gen.attempt("the training explorer", lambda: gen_explorer.generate(OUT), "explorer.html")
+
+
 #: every step, in order; each makes the assets of one page (or a few)
 STEPS: list[Callable[[Generator], None]] = [
     api_reference,
@@ -622,8 +629,7 @@ STEPS: list[Callable[[Generator], None]] = [
     moons,
     benchmarks,
     changelogs,
-    # the training explorer (docs/explorer.md) has its own generator, docs/gen_explorer.py:
-    # the lead adds its step here when the page joins the site
+    explorer,
 ]
 
 

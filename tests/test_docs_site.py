@@ -47,6 +47,7 @@ PAGES = [
     "examples",
     "custom-op",
     "moons",
+    "explorer",
     "viz-guide",
     "benchmarks",
     "changelog",
@@ -57,9 +58,9 @@ PAGES = [
 #: where each language's pages are
 LANGUAGES = {"en": "", "zh": "zh/"}
 #: pages written in Chinese in the Chinese site (the API reference is the docstrings, in English)
-TRANSLATED = [page for page in PAGES if not page.startswith("api/")]
+TRANSLATED = [page for page in PAGES if not page.startswith("api/") and page != "explorer"]
 #: pages that embed interactive regrad-viz drawings
-PAGES_WITH_GRAPHS = ["examples", "how-it-works", "derivatives", "custom-op", "viz-guide"]
+PAGES_WITH_GRAPHS = ["examples", "how-it-works", "derivatives", "custom-op", "viz-guide", "explorer"]
 #: the examples the Examples page includes and whose drawings it embeds, in page order
 DRAWING_EXAMPLES = ["basic_0_usage", "basic_1_sigmoid", "basic_2_mlp"]
 #: what a Chinese reader searches for, and a word the page it finds must contain
@@ -297,17 +298,18 @@ def _local(server: str, url: str) -> bool:
 
 
 def _check_figures(page: Any, where: str) -> None:
-    """Every drawing on the page is drawn and fits the text column."""
+    """Every drawing on the page (a figure, or the training explorer with its drawings) is drawn and fits the column."""
     column = page.locator(".md-content").bounding_box()
     assert column is not None
-    figures = page.locator(".regrad-figure").all()
+    figures = page.locator(".regrad-figure, .regrad-explorer").all()
     assert figures, f"{where}: no drawing"
     for figure in figures:
         assert figure.locator("svg [data-kind]").count() > 0, where
         box = figure.locator("svg").first.bounding_box()
         assert box is not None and 0 < box["width"] <= column["width"] + 1, where
-        panel = figure.locator(".regrad-viz").bounding_box()
-        assert panel is not None and panel["width"] <= column["width"] + 1, where
+        for panel in figure.locator(".regrad-viz").all():  # the explorer holds two: the network and a graph
+            box = panel.bounding_box()
+            assert box is not None and box["width"] <= column["width"] + 1, where
 
 
 def _panel_is_dark(page: Any) -> bool:
