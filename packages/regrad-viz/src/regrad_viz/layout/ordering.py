@@ -12,6 +12,7 @@ from .crossings import count_all, pair_crossings
 from .tunings import (
     LARGE_GRAPH,
     MULTI_START_GRAPH,
+    MULTI_START_WORK,
     NEAR_TIE_CROSSINGS,
     SIFT_REACH,
     SMALL_GRAPH,
@@ -180,13 +181,17 @@ def reduce_crossings(rows: list[list[int]], above: list[list[int]], below: list[
 
     Starts: depth-first from the root (inputs left to right), breadth-first
     from the root, and the mirror image of each; every start is swept first
-    downwards and, separately, first upwards. Big graphs get one start and
-    fewer rounds, so they still draw in seconds.
+    downwards and, separately, first upwards. Big graphs, and graphs whose
+    layers are so wide that one start's sifting is already much work (a
+    neuron's weights side by side), get one start; big graphs also get fewer
+    rounds. So they still draw in seconds.
     """
     n_vertices = len(above)
     place = [0] * n_vertices
-    multi_start = n_vertices <= MULTI_START_GRAPH
     rounds = SWEEP_ROUNDS_SMALL if n_vertices <= SMALL_GRAPH else SWEEP_ROUNDS
+    # pairs one start's sifting may price: per round, each vertex against the places within its reach
+    sift_work = rounds * sum(len(row) * min(len(row), 2 * SIFT_REACH) for row in rows)
+    multi_start = n_vertices <= MULTI_START_GRAPH and sift_work <= MULTI_START_WORK
     passes = TRANSPOSITION_PASSES if n_vertices <= LARGE_GRAPH else TRANSPOSITION_PASSES_LARGE
     starts = [rows]
     if multi_start:

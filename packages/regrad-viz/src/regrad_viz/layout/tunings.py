@@ -21,7 +21,8 @@ MAX_PORT_SPREAD = 0.6  # ... but spread over at most this share of the box's wid
 
 # ----------------------------------------------------------------- graph sizes (vertices)
 SMALL_GRAPH = 600  # up to here, crossing reduction gets many rounds
-MULTI_START_GRAPH = 1500  # up to here, it tries four starts and compares near-ties as straight lines
+MULTI_START_GRAPH = 1500  # up to here, it tries four starts and compares near-ties as straight lines ...
+MULTI_START_WORK = 600_000  # ... unless one start's sifting would price more pairs than this (wide layers)
 LARGE_GRAPH = 3000  # beyond here, transposition and coordinate placement do their fewest passes
 
 # ----------------------------------------------------------------- phase 1: layers
