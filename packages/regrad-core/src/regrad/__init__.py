@@ -23,7 +23,7 @@ from .gradcheck import GradcheckError, gradcheck
 from .ops import Op
 from .var import Var, apply, dot, make_node, sum
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "BackwardStep",

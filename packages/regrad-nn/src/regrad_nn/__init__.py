@@ -29,7 +29,7 @@ from .moons import MoonsResult, TrainingDivergedError, train_moons
 from .optim import SGD, Adam, LinearDecay, Optimizer
 from .plot import plot_decision_boundary
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "MLP",

@@ -28,6 +28,6 @@ from .drawing import Drawing, draw, draw_to_html
 from .graph import DEFAULT_MAX_NODES, GraphError
 from .network import NetworkDrawing, draw_network
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["DEFAULT_MAX_NODES", "Drawing", "GraphError", "NetworkDrawing", "draw", "draw_network", "draw_to_html"]
