@@ -488,7 +488,11 @@ class Abs(Op):
 
 
 class Sum(Op):
-    """z = x_1 + ... + x_n;  dz/dx_i = 1. One node instead of n - 1 Adds."""
+    """z = x_1 + ... + x_n;  dz/dx_i = 1. One node instead of n - 1 Adds.
+
+    (Python's ``sum()`` adds left to right up to 3.11; from 3.12 on it
+    compensates rounding, so z can differ from a chain of Adds in the last bit.)
+    """
 
     __slots__ = ()
 

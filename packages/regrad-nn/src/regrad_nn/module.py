@@ -10,8 +10,10 @@ Two ways to build that graph, same numbers:
 
 * ``fused=True`` (the default, fast): a neuron is **one** node, a
   ``FusedNeuron`` op whose inputs are the bias, the weights and the inputs.
-  It adds ``b + w_1 x_1 + ...`` in exactly the order the elementwise graph
-  (and micrograd) does, then applies the activation.
+  It adds ``b + w_1 x_1 + ...`` in the order the elementwise graph (and
+  micrograd) does, then applies the activation. (Python's ``sum()`` adds
+  left to right up to 3.11; from 3.12 it compensates rounding, so values can
+  differ from the elementwise graph's in the last bit.)
 * ``fused=False`` (the original regrad's graph): one ``Mul`` per weight, a
   chain of ``Add`` nodes starting from the bias, then the activation's own
   node: 2n + 1 nodes per neuron.
