@@ -58,7 +58,7 @@ PAGES = [
 #: where each language's pages are
 LANGUAGES = {"en": "", "zh": "zh/"}
 #: pages written in Chinese in the Chinese site (the API reference is the docstrings, in English)
-TRANSLATED = [page for page in PAGES if not page.startswith("api/") and page != "explorer"]
+TRANSLATED = [page for page in PAGES if not page.startswith("api/")]
 #: pages that embed interactive regrad-viz drawings
 PAGES_WITH_GRAPHS = ["examples", "how-it-works", "derivatives", "custom-op", "viz-guide", "explorer"]
 #: the examples the Examples page includes and whose drawings it embeds, in page order

@@ -12,12 +12,18 @@ should not.
         page, log = open_page(browser, "file:///tmp/graph.html")
         ...
         assert log.problems() == []
+
+The browser tests' fixtures (``packages/regrad-viz/tests/conftest.py``,
+the training explorer's tests) are made of ``running_chromium`` (the browser
+of a test module) and ``Pages`` (the pages it opens, each once the drawings
+on it have started). This module imports no pytest: the benchmarks use it too.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 CHROMIUM = "/usr/bin/chromium"
@@ -112,3 +118,67 @@ def open_page(
         before(page)
     page.goto(url, wait_until=wait_until)
     return page, log
+
+
+def running_chromium() -> Iterator[Any]:
+    """The system Chromium for as long as the caller needs it: a fixture's body, ``yield from running_chromium()``."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)  # Playwright uses a fresh profile
+        yield browser
+        browser.close()
+
+
+#: JavaScript, true once every drawing and training explorer on the page is started (its script marks each)
+EVERYTHING_STARTED = (
+    "!document.querySelector('div.regrad-viz:not([data-rv-ready]), div.rv-network:not([data-rv-network-ready]), "
+    "div.regrad-explorer:not([data-rx-ready])')"
+)
+
+
+class Pages:
+    """HTML files opened in one browser, each once what it shows has started; ``close()`` closes them all."""
+
+    def __init__(self, browser: Any, viewport: tuple[int, int] = (1100, 800)) -> None:
+        self.browser = browser
+        self.viewport = viewport  # the window's (width, height), unless open() says otherwise
+        self.opened: list[Any] = []
+
+    def open(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        width: int | None = None,
+        height: int | None = None,
+        scheme: str = "light",
+        clock: bool = False,
+    ) -> tuple[Any, PageLog]:
+        """Open the file at ``path``; returns (page, log) once every drawing and explorer on it has started.
+
+        ``clock=True``: the page runs on Playwright's fake clock, paused.
+        """
+        before = (lambda page: page.clock.install()) if clock else None
+        viewport = (width or self.viewport[0], height or self.viewport[1])
+        page, log = open_page(self.browser, Path(path).as_uri(), viewport=viewport, color_scheme=scheme, before=before)
+        self.opened.append(page)
+        page.wait_for_function(EVERYTHING_STARTED)
+        if clock:  # from now on, time moves only when the test says so (no timer is set before Play)
+            page.clock.pause_at(page.evaluate("Date.now()") + 1000)
+        return page, log
+
+    def close(self) -> None:
+        for page in self.opened:
+            page.close()
+        self.opened.clear()
+
+
+def write_page_of_text(path: Path, *fragments: str, body: str = "") -> Path:
+    """A page of text with drawings in it, like a docs page or a notebook; ``body``: attributes of its <body>."""
+    html = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'></head>"
+        f"<body {body}><h1>docs</h1>" + "<p>text</p>".join(fragments) + "</body></html>"
+    )
+    path.write_text(html, encoding="utf-8")
+    return path

@@ -244,7 +244,7 @@ def test_explore_wheel_ships_the_page_files(tmp_path):
     names = archive.namelist()
     assert "regrad_nn/static/explorer.js" in names and "regrad_nn/static/explorer.css" in names
     metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
-    assert "Requires-Dist: regrad-viz; extra == 'moons'" in metadata
+    assert "Requires-Dist: regrad-viz<0.3,>=0.2; extra == 'moons'" in metadata
 
 
 # ------------------------------------------------------------ the command

@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from browser import have_chromium, launch, open_page
+from browser import Pages, have_chromium, running_chromium
 
 from regrad_nn import TrainingRecorder, make_moons
 from regrad_nn.explore import model_at, point_graph
@@ -25,7 +24,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not have_chromium(), reason="needs the Debian chromium package at /usr/bin/chromium"),
 ]
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
+pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
 pytest.importorskip("sklearn")
 regrad_viz = pytest.importorskip("regrad_viz")
 from regrad_viz.graph import collect_graph  # noqa: E402
@@ -37,16 +36,12 @@ from regrad_viz.svg import node_tooltip  # noqa: E402
 #: From 3.12 on, Python's sum() of floats is compensated, so regrad-nn's weighted sums (and Sum, Dot) can
 #: differ from the page's in the last digit: the numbers still agree to 1e-9, but not every digit of a repr.
 EXACT = sys.version_info < (3, 12)
-READY = "document.querySelector('div.regrad-explorer') && document.querySelector('div.regrad-explorer').dataset.rxReady"
 EXPLORER = "document.querySelector('div.regrad-explorer').regradExplorer"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
+    yield from running_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -66,21 +61,16 @@ def default_page(tmp_path_factory):
 
 @pytest.fixture
 def open_explorer(browser):
-    pages = []
+    """open_explorer(path, scheme=, clock=) -> (page, log), once the explorer has started, and well."""
+    pages = Pages(browser, viewport=(1200, 900))
 
-    def opener(path, *, scheme="light", clock=False):
-        before = (lambda page: page.clock.install()) if clock else None
-        page, log = open_page(browser, Path(path).as_uri(), color_scheme=scheme, viewport=(1200, 900), before=before)
-        page.wait_for_function(READY)
+    def opener(path, **options):
+        page, log = pages.open(path, **options)
         assert page.eval_on_selector("div.regrad-explorer", "el => el.dataset.rxReady") == "1", log.problems()
-        if clock:
-            page.clock.pause_at(page.evaluate("Date.now()") + 1000)
-        pages.append(page)
         return page, log
 
     yield opener
-    for page in pages:
-        page.close()
+    pages.close()
 
 
 def shown(page):

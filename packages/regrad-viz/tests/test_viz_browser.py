@@ -1,18 +1,17 @@
 """The drawings in a real browser: headless Chromium (Debian package) via Playwright.
 
 Every page is opened from a file:// URL with every other request blocked and
-recorded (``tests/support/browser.py``), so a page that tried to load anything
-from the network fails. No test waits for real time: Play runs on Playwright's
-fake clock.
+recorded (``tests/support/browser.py``, through the fixtures of
+``conftest.py``), so a page that tried to load anything from the network
+fails. No test waits for real time: Play runs on Playwright's fake clock.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from browser import have_chromium, launch, open_page
+from browser import have_chromium, write_page_of_text
 from example_graphs import mlp_output, original_example
 
 import regrad
@@ -24,50 +23,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not have_chromium(), reason="needs the Debian chromium package at /usr/bin/chromium"),
 ]
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = launch(p)  # Playwright uses a fresh profile
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def open_html(browser):
-    """Open an HTML file; returns (page, log), once every drawing on it has started.
-
-    ``clock=True``: the page runs on Playwright's fake clock, paused.
-    """
-    pages = []
-
-    def opener(path, *, width=1100, height=800, scheme="light", clock=False):
-        before = (lambda page: page.clock.install()) if clock else None
-        page, log = open_page(
-            browser, Path(path).as_uri(), viewport=(width, height), color_scheme=scheme, before=before
-        )
-        page.wait_for_function("document.querySelectorAll('div.regrad-viz:not([data-rv-ready])').length === 0")
-        if clock:  # from now on, time moves only when the test says so (no timer is set before Play)
-            page.clock.pause_at(page.evaluate("Date.now()") + 1000)
-        pages.append(page)
-        return page, log
-
-    yield opener
-    for page in pages:
-        page.close()
-
-
-def write_page(path, *fragments, body=""):
-    """A page of text with drawings in it, like a docs page or a notebook."""
-    html = (
-        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'></head>"
-        f"<body {body}><h1>docs</h1>" + "<p>text</p>".join(fragments) + "</body></html>"
-    )
-    path.write_text(html, encoding="utf-8")
-    return path
+pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
 
 
 def active_node(page, scope="div.regrad-viz"):
@@ -148,7 +104,7 @@ def test_viz_browser_two_fragments_share_a_page(tmp_path, open_html):
     x = Var(0.5, req_grad=True)
     first = regrad_viz.draw(a + a**2).to_html(full_page=False)
     second = regrad_viz.draw(1 / (1 + (-x).exp()), orientation="LR").to_html(full_page=False)
-    path = write_page(tmp_path / "two.html", first, second, body="style='background:#111;color:#eee'")
+    path = write_page_of_text(tmp_path / "two.html", first, second, body="style='background:#111;color:#eee'")
     page, log = open_html(path)
     assert page.locator("div.regrad-viz[data-rv-ready='1']").count() == 2
     panels = page.locator("div.regrad-viz")
@@ -160,6 +116,14 @@ def test_viz_browser_two_fragments_share_a_page(tmp_path, open_html):
     assert panels.nth(0).locator(".rv-active").count() == 0  # the first drawing did not move
     panels.nth(0).locator("button.rv-next").click()
     assert panels.nth(0).locator(".rv-active").count() == 1
+    # each fragment carries the script, and one started both: + zooms its own drawing, by one step, once
+    widths = "els => els.map(el => el.querySelector('svg.rv-svg').getBoundingClientRect().width)"
+    first_width, second_width = page.eval_on_selector_all("div.regrad-viz", widths)
+    panels.nth(1).locator("button.rv-in").click()
+    assert page.eval_on_selector_all("div.regrad-viz", widths) == [
+        first_width,
+        pytest.approx(second_width * 1.25, abs=0.1),
+    ]
     # a page that does not say it is dark, on a light system: the panel keeps its light palette
     bg = panels.nth(0).evaluate("el => getComputedStyle(el).backgroundColor")
     assert bg == "rgb(255, 255, 255)"
@@ -185,6 +149,45 @@ def font_px(page, scope="div.regrad-viz"):
         "el => { const t = el.querySelector('g[data-node] text');"
         " return t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize); }"
     )
+
+
+def in_view(page, selector, scope="div.regrad-viz"):
+    """Is all of ``selector`` (inside ``scope``) in the visible part of the drawing's stage?"""
+    return page.locator(scope).first.evaluate(
+        "(el, selector) => { const stage = el.querySelector('.rv-stage'), view = stage.getBoundingClientRect();"
+        " const box = el.querySelector(selector).getBoundingClientRect();"
+        " return box.left >= view.left && box.top >= view.top"
+        " && box.right <= view.left + stage.clientWidth && box.bottom <= view.top + stage.clientHeight; }",
+        selector,
+    )
+
+
+def test_viz_browser_wide_full_page_opens_legible_at_the_root(tmp_path, open_html):
+    root = mlp_output(2, [4, 4, 1])
+    root.backward()
+    drawing = regrad_viz.draw(root)  # fitted to the window, its text would be about 4 px
+    page, log = open_html(drawing.save(tmp_path / "wide.html"))
+    # it opens at a legible size (9 px, give or take the browser's rounding of sizes to 1/64 px) ...
+    assert font_px(page) >= 9 - 0.01
+    assert in_view(page, "g[data-node='n0']")  # ... on the root, where the stepper starts
+    page.click("button.rv-next")
+    assert in_view(page, ".rv-active")
+    # Fit shows the whole drawing: nothing left to scroll to
+    page.click("button.rv-fit")
+    assert font_px(page) < 6
+    assert page.eval_on_selector(
+        ".rv-stage", "el => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight"
+    )
+    assert log.problems() == []
+
+    # in a page of text the same drawing still fits the column's width
+    fragment = write_page_of_text(tmp_path / "wide-fragment.html", drawing.to_html(full_page=False))
+    page, log = open_html(fragment)
+    assert page.eval_on_selector(
+        ".rv-stage", "el => el.querySelector('svg').getBoundingClientRect().width <= el.clientWidth"
+    )
+    assert font_px(page) < 9  # not zoomed in: a notebook or a docs page shows the graph's shape first
+    assert log.problems() == []
 
 
 # ------------------------------------------------------- keys and focus
@@ -272,7 +275,7 @@ def test_viz_browser_play_follows_the_speed_control(tmp_path, open_html):
 def test_viz_browser_graph_never_moves_while_stepping(tmp_path, open_html, width):
     x = Var(0.5)
     drawing = regrad_viz.draw(mlp_output(2, [3, 1], inputs=[x, x**2]))
-    page, log = open_html(write_page(tmp_path / "fixed.html", drawing.to_html(full_page=False)), width=width)
+    page, log = open_html(write_page_of_text(tmp_path / "fixed.html", drawing.to_html(full_page=False)), width=width)
     where = (
         "el => ['.rv-bar', '.rv-info', '.rv-stage'].map(s => {"
         " const b = el.querySelector(s).getBoundingClientRect(); return [s, b.x, b.y, b.width, b.height]; })"
@@ -413,7 +416,7 @@ def check_readable(colours):
 def test_viz_browser_panel_follows_the_page_palette(tmp_path, open_html, body, scheme, dark):
     a = Var(-4.0, req_grad=True, name="a")
     fragment = regrad_viz.draw(a + a**2).to_html(full_page=False)
-    page, log = open_html(write_page(tmp_path / "palette.html", fragment, body=body), scheme=scheme)
+    page, log = open_html(write_page_of_text(tmp_path / "palette.html", fragment, body=body), scheme=scheme)
     colours = palette(page)
     assert is_dark(colours) is dark
     check_readable(colours)

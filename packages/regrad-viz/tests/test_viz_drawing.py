@@ -12,27 +12,12 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
+from drawing_texts import node_texts, page_data
 
 import regrad
 import regrad_viz
 from regrad import Var
 from regrad_viz import GraphError
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def node_texts(svg_text):
-    """{data-node: [line texts]} from an SVG."""
-    out = {}
-    for g in ET.fromstring(svg_text).iter(SVG + "g"):
-        if "data-node" in g.attrib:
-            out[g.attrib["data-node"]] = [t.text or "" for t in g.findall(SVG + "text")]
-    return out
-
-
-def page_data(html_text):
-    match = re.search(r'<script type="application/json" class="rv-data">(.*?)</script>', html_text, re.S)
-    return json.loads(match.group(1))
 
 
 def pow_graph():

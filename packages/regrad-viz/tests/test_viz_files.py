@@ -118,7 +118,11 @@ def test_viz_viewer_is_inlined_from_its_files():
     css = re.search(r"<style>(.*?)</style>", fragment, re.S).group(1)
     js = re.search(r"<script>(.*?)</script>", fragment, re.S).group(1)
     assert css == html.compact_css((STATIC / "viewer.css").read_text(encoding="utf-8"))
-    assert js == html.compact_js((STATIC / "viewer.js").read_text(encoding="utf-8"))
+    # the shell (the frame both kinds of drawing share) and the viewer, in one function that runs at once
+    assert js.startswith('(()=>{"use strict";') and js.endswith("})();")
+    shell = html.compact_js((STATIC / "shell.js").read_text(encoding="utf-8"))
+    viewer = html.compact_js((STATIC / "viewer.js").read_text(encoding="utf-8"))
+    assert js.index(shell) < js.index(viewer)
     # the data it reads has named fields (see the top of viewer.js)
     for field in ("data.steps", "data.nodes[i].name", "send.total_exact", "step.blocked", "step.error"):
         assert field in (STATIC / "viewer.js").read_text(encoding="utf-8")
@@ -126,7 +130,7 @@ def test_viz_viewer_is_inlined_from_its_files():
 
 def test_viz_inlined_viewer_is_compact_and_the_same_code():
     css_source = (STATIC / "viewer.css").read_text(encoding="utf-8")
-    js_source = (STATIC / "viewer.js").read_text(encoding="utf-8")
+    js_source = (STATIC / "shell.js").read_text(encoding="utf-8") + (STATIC / "viewer.js").read_text(encoding="utf-8")
     css, js = html.viewer_css(), html.viewer_js()
     assert "/*" not in css and "\n" not in css
     assert not any(line.startswith((" ", "//")) for line in js.splitlines())
@@ -140,6 +144,7 @@ def test_viz_inlined_viewer_is_compact_and_the_same_code():
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node to parse JavaScript")
 def test_viz_viewer_script_parses_before_and_after_compacting(tmp_path):
     for name, code in (
+        ("shell.js", (STATIC / "shell.js").read_text(encoding="utf-8")),
         ("source.js", (STATIC / "viewer.js").read_text(encoding="utf-8")),
         ("inline.js", html.viewer_js()),
     ):
@@ -163,7 +168,7 @@ def test_viz_per_drawing_overhead_stays_small():
     x = Var(0.5, req_grad=True)
     other = overhead(regrad_viz.draw(1 / (1 + (-x).exp()), orientation="LR").to_html(full_page=False))
     assert small == other  # the same for every drawing
-    inlined_as_written = len((STATIC / "viewer.css").read_bytes()) + len((STATIC / "viewer.js").read_bytes())
+    inlined_as_written = sum(len((STATIC / name).read_bytes()) for name in ("viewer.css", "shell.js", "viewer.js"))
     assert small < 23_000 and small < 0.75 * inlined_as_written
 
 
@@ -178,3 +183,4 @@ def test_viz_wheel_ships_the_viewer_files(tmp_path):
     (wheel,) = tmp_path.glob("regrad_viz-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "regrad_viz/static/viewer.js" in names and "regrad_viz/static/viewer.css" in names
+    assert "regrad_viz/static/shell.js" in names

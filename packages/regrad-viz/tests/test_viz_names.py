@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
+from drawing_texts import SVG, node_texts, page_data
 
 import regrad
 import regrad_viz
 from regrad import Var
 from regrad_viz.names import abbreviate, safe_text
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def node_texts(svg_text):
-    """{data-node: [line texts]} from an SVG."""
-    out = {}
-    for g in ET.fromstring(svg_text).iter(SVG + "g"):
-        if "data-node" in g.attrib:
-            out[g.attrib["data-node"]] = [t.text or "" for t in g.findall(SVG + "text")]
-    return out
 
 
 def tooltips(svg_text):
@@ -34,11 +23,6 @@ def tooltips(svg_text):
         for g in ET.fromstring(svg_text).iter(SVG + "g")
         if "data-node" in g.attrib
     }
-
-
-def page_data(html_text):
-    match = re.search(r'<script type="application/json" class="rv-data">(.*?)</script>', html_text, re.S)
-    return json.loads(match.group(1))
 
 
 class Neuron(regrad.Op):

@@ -1,15 +1,13 @@
 """In Chromium: the network drawing (network.js), and the graph viewer's update hook that pages like it use.
 
 Every page is opened from a file:// URL with every other request blocked
-(``tests/support/browser.py``).
+(``tests/support/browser.py``, through the fixtures of ``conftest.py``).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from browser import have_chromium, launch, open_page
+from browser import have_chromium, write_page_of_text
 
 import regrad_viz
 from regrad import Var
@@ -23,46 +21,9 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not have_chromium(), reason="needs the Debian chromium package at /usr/bin/chromium"),
 ]
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
+pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
 
 WEIGHTS = [[[0.5, -1.0], [1.5, 0.25], [-0.75, 0.1]], [[1.0, -0.5, 2.0]]]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def open_html(browser):
-    """Open an HTML file once the drawings on it have started; returns (page, log)."""
-    pages = []
-
-    def opener(path, *, scheme="light"):
-        page, log = open_page(browser, Path(path).as_uri(), color_scheme=scheme)
-        page.wait_for_function(
-            "document.querySelectorAll('div.rv-network:not([data-rv-network-ready])').length === 0"
-            " && document.querySelectorAll('div.regrad-viz:not([data-rv-ready])').length === 0"
-        )
-        pages.append(page)
-        return page, log
-
-    yield opener
-    for page in pages:
-        page.close()
-
-
-def write_page(path, *fragments):
-    path.write_text(
-        "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body><h1>text</h1>"
-        + "<p>text</p>".join(fragments)
-        + "</body></html>",
-        encoding="utf-8",
-    )
-    return path
 
 
 def line_state(page):
@@ -119,7 +80,7 @@ def test_network_and_graph_drawings_share_a_page_in_both_palettes(tmp_path, open
     x = Var(0.5, req_grad=True, name="x")
     graph = regrad_viz.draw((x * 3).relu()).to_html(full_page=False)
     network = draw_network([2, 3, 1], WEIGHTS).to_html(full_page=False)
-    path = write_page(tmp_path / "both.html", graph, network)
+    path = write_page_of_text(tmp_path / "both.html", graph, network)
     backgrounds = {}
     for scheme in ("light", "dark"):
         page, log = open_html(path, scheme=scheme)
@@ -128,6 +89,14 @@ def test_network_and_graph_drawings_share_a_page_in_both_palettes(tmp_path, open
         assert page.locator("div.rv-network[data-rv-ready='network'][data-rv-network-ready='1']").count() == 1
         page.click("div.regrad-viz:not(.rv-network) button.rv-next")
         assert page.locator(".rv-active").count() == 1
+        # both scripts carry the shell (zoom, drag, focus): + zooms its own drawing, by one step, once
+        widths = "els => els.map(el => el.querySelector('svg.rv-svg').getBoundingClientRect().width)"
+        graph_width, network_width = page.eval_on_selector_all("div.regrad-viz", widths)
+        page.click("div.rv-network button.rv-in")
+        assert page.eval_on_selector_all("div.regrad-viz", widths) == [
+            graph_width,
+            pytest.approx(network_width * 1.25, abs=0.1),
+        ]
         backgrounds[scheme] = page.eval_on_selector("div.rv-network", "el => getComputedStyle(el).backgroundColor")
         colour = page.eval_on_selector("path.rv-positive", "el => getComputedStyle(el).stroke")
         assert colour == ("rgb(28, 126, 214)" if scheme == "light" else "rgb(77, 171, 247)")

@@ -7,12 +7,14 @@ style sheet and script, and the drawing's data as JSON in
 fragment in a complete HTML document. Nothing is loaded from anywhere: no
 ``<script src>``, no fonts, no CDN.
 
-The viewer is two real files, ``static/viewer.css`` and ``static/viewer.js``,
-written for people to read. Every fragment carries its own copy of both,
-because notebook front ends such as Colab show each output in a page of its
-own; to keep that copy small, it is inlined with comment lines and
-indentation stripped (``compact_css``, ``compact_js``). The script is the same
-in every fragment and starts every drawing on the page that is not started
+The viewer is real files, written for people to read: ``static/viewer.css``,
+``static/viewer.js``, and ``static/shell.js``, the frame (zoom, scrolling,
+the hover panel, focus) that the network drawings (``network.py``) share.
+Every fragment carries its own copy of them, because notebook front ends
+such as Colab show each output in a page of its own; to keep that copy
+small, it is inlined without comments, indentation and the spaces the code
+does not need (``compact_css``, ``compact_js``). The script is the same in
+every fragment and starts every drawing on the page that is not started
 yet, and the markup uses no ``id``: any number of drawings can share a page.
 
 What the viewer does (see ``viewer.js``):
@@ -46,7 +48,8 @@ from .names import safe_text
 SPEEDS = (("slow", 1600), ("normal", 800), ("fast", 300))
 
 
-def _static(name: str) -> str:
+def static_file(name: str) -> str:
+    """The text of ``static/<name>``, as written."""
     return (resources.files("regrad_viz") / "static" / name).read_text(encoding="utf-8")
 
 
@@ -62,35 +65,66 @@ def compact_css(source: str) -> str:
     return re.sub(r":\s+", ":", text).replace(";}", "}")
 
 
-def compact_js(source: str) -> str:
-    """The script without comment lines, end-of-line comments and indentation.
+#: a string in a script: "...", '...' or `...`, with its escapes
+_JS_STRING = re.compile(r"""("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`)""")
+#: a sign that needs no space beside it, with the spaces beside it
+_JS_SIGN = re.compile(r" *([=,;:?{}()\[\]<>!&|]) *")
 
-    ``viewer.js`` writes comments on lines of their own or at the end of a
-    line after a space (``x = 1; // why``), and never `` // `` inside a
-    string, so this cannot change what the code does. Line breaks stay:
-    JavaScript needs some of them.
+
+def compact_js(source: str) -> str:
+    """The script without comments, indentation, and the spaces and line breaks it does not need.
+
+    The scripts write comments on lines of their own or at the end of a line
+    after a space (``x = 1; // why``), never `` // `` inside a string, no
+    string across lines and no regular expression with a space or a quote in
+    it, so this cannot change what the code does:
+
+    * spaces beside ``= , ; : ? { } ( ) [ ] < > ! & |`` go, outside strings:
+      where two of these signs meet, JavaScript reads them as before
+      (``a = !b`` becomes ``a=!b``); ``+``, ``-``, ``*`` and ``/`` keep theirs
+      (``a - -b`` needs its space);
+    * a line break after ``{ ( [ , ;`` or before ``}`` goes: JavaScript never
+      ends a statement there on its own. The others stay, as it needs some.
     """
     lines = []
     for line in source.splitlines():
         code = re.sub(r"\s// .*$", "", line).strip()
         if code and not code.startswith("//"):
             lines.append(code)
-    return "\n".join(lines)
+    text = re.sub(r"(?<=[{(\[,;])\n|\n(?=})", "", "\n".join(lines))
+    # re.split keeps the strings it splits at: the odd pieces, left as they are
+    pieces = _JS_STRING.split(text)
+    return "".join(piece if n % 2 else _JS_SIGN.sub(r"\1", piece) for n, piece in enumerate(pieces))
+
+
+def inline_js(source: str) -> str:
+    """A script, compacted (``compact_js``), as the text of a ``<script>`` element, which it must not end."""
+    code = compact_js(source)
+    if "</script" in code.lower() or "<!--" in code:
+        raise AssertionError("an inlined script must not contain '</script' or '<!--': it would end its <script>")
+    return code
+
+
+def drawing_js(name: str) -> str:
+    """``static/shell.js`` and a drawing's own script, ``static/<name>``, inlined as one function run at once.
+
+    The drawing's script calls the shell's ``makeFrame`` and ``startAll``.
+    Nothing else on the page sees them, so every drawing on a page runs with
+    the shell that came with it, and a page with many defines nothing twice.
+    """
+    return inline_js('(() => {\n"use strict";\n' + static_file("shell.js") + "\n" + static_file(name) + "\n})();")
 
 
 @functools.cache
 def viewer_css() -> str:
     """``static/viewer.css``, compacted, as every drawing carries it."""
-    return compact_css(_static("viewer.css"))
+    return compact_css(static_file("viewer.css"))
 
 
 @functools.cache
 def viewer_js() -> str:
-    """``static/viewer.js``, compacted, as every drawing carries it."""
-    code = compact_js(_static("viewer.js"))
-    if "</script" in code.lower() or "<!--" in code:
-        raise AssertionError("viewer.js must not contain '</script' or '<!--': it is inlined in <script>")
-    return code
+    """``static/shell.js`` and ``static/viewer.js``, compacted, as every drawing carries them."""
+    return drawing_js("viewer.js")
 
 
 def script_json(value: object) -> str:
@@ -209,7 +243,7 @@ def fragment(svg: str, data: dict[str, Any], legend_keys: list[str], *, page: bo
             '<div class="rv-group" role="group" aria-label="zoom">',
             '<button type="button" class="rv-out" title="zoom out">\u2212</button>',
             '<button type="button" class="rv-in" title="zoom in">+</button>',
-            '<button type="button" class="rv-fit" title="back to the first view">Fit</button></div>',
+            '<button type="button" class="rv-fit" title="fit the drawing to its frame">Fit</button></div>',
             f'<span class="rv-hint">hover: details \u00b7 drag: pan \u00b7 {wheel} \u00b7 '
             "keys: \u2190 \u2192 space Home End</span>",
             "</div>",

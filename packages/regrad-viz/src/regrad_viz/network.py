@@ -30,10 +30,12 @@ plane is the usual picture.
 The HTML (``to_html``) has the same frame, colours, zoom buttons and light
 or dark palette as the computation-graph drawings: it reuses their style
 sheet, ``static/viewer.css``, with a few rules of its own in
-``static/network.css``; its script is ``static/network.js``. Hovering a node
-or an edge shows its numbers. A page can show new weights and pictures in
-the same drawing with ``element.regradViz.update(...)`` (see network.js):
-regrad-nn's training explorer does, for every epoch.
+``static/network.css``; its script is ``static/network.js``, after
+``static/shell.js``, the frame (zoom, scrolling, the hover panel, focus)
+that it shares with them. Hovering a node or an edge shows its numbers. A
+page can show new weights and pictures in the same drawing with
+``element.regradViz.update(...)`` (see network.js): regrad-nn's training
+explorer does, for every epoch.
 """
 
 from __future__ import annotations
@@ -45,12 +47,11 @@ import struct
 import zlib
 from collections.abc import Sequence
 from html import escape
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .drawing import write_atomically
-from .html import compact_css, compact_js, page, script_json, viewer_css
+from .html import compact_css, drawing_js, page, script_json, static_file, viewer_css
 from .labels import text_width
 from .names import abbreviate, safe_text
 from .svg import FONT
@@ -428,21 +429,14 @@ class NetworkDrawing:
         return self.to_svg()
 
 
-def _static(name: str) -> str:
-    return (resources.files("regrad_viz") / "static" / name).read_text(encoding="utf-8")
-
-
 def network_css() -> str:
     """``static/network.css``, compacted (it is added after viewer.css)."""
-    return compact_css(_static("network.css"))
+    return compact_css(static_file("network.css"))
 
 
 def network_js() -> str:
-    """``static/network.js``, compacted, as every network drawing carries it."""
-    code = compact_js(_static("network.js"))
-    if "</script" in code.lower() or "<!--" in code:
-        raise AssertionError("network.js must not contain '</script' or '<!--': it is inlined in <script>")
-    return code
+    """``static/shell.js`` and ``static/network.js``, compacted, as every network drawing carries them."""
+    return drawing_js("network.js")
 
 
 def draw_network(

@@ -1,14 +1,16 @@
 // The regrad-viz network drawing: zoom and scroll, numbers on hover, new weights and pictures.
 //
-// network.py inlines this file (comments and indentation stripped) into every
-// network drawing, a <div class="regrad-viz rv-network">: the frame, bar and
-// palette of the computation-graph drawings (viewer.css), with data-rv-ready
-// set in the markup so that their script, viewer.js, leaves it alone. This
-// script starts every network drawing on the page that is not started yet
+// network.py inlines shell.js (the frame: zoom, scrolling, the hover panel,
+// focus; makeFrame and startAll below come from there) and this file, with
+// comments and indentation stripped, into one script in every network
+// drawing, a <div class="regrad-viz rv-network">: the frame, bar and palette
+// of the computation-graph drawings (viewer.css), with data-rv-ready set in
+// the markup so that their script, viewer.js, leaves it alone. This script
+// starts every network drawing on the page that is not started yet
 // (data-rv-network-ready marks those), reading only inside each one.
 //
 // The data is JSON in <script type="application/json" class="rv-network-data">:
-//   width, height: the drawing's size in SVG units (pixels at 100 %)
+//   width, height: the drawing's size in SVG units (pixels at 100 %; the frame reads it from the SVG's viewBox)
 //   layers[k]: how many nodes column k has (the inputs first)
 //   names[k][j]: the name of node j of column k
 //   weights[k][j][i]: the weight from node i of column k to node j of column k + 1
@@ -24,231 +26,115 @@
 // of weights, biases, scale (as above) and pictures[k][j], a grid of numbers
 // (rows from the top) or null, each drawn scaled to its own largest size.
 
-(() => {
-  "use strict";
+function start(root) {
+  const data = JSON.parse(root.querySelector("script.rv-network-data").textContent);
+  const frame = makeFrame(root, 0.1);
+  const { stage, svg, width, height } = frame;
+  const lines = Array.from(svg.querySelectorAll("path.rv-weight"));
+  const neurons = Array.from(svg.querySelectorAll("g.rv-neuron"));
+  // the SVG titles are for a static file; here the panel below shows the same, kept up to date
+  svg.querySelectorAll("title").forEach((title) => title.remove());
 
-  const ZOOM_STEP = 1.25;
-  const WHEEL_STEP = 1.15;
-  const SMALLEST = 0.1;
-  const LARGEST = 8;
+  // (k, j, i) of every line, and (k, j) of every node, in the order they are drawn
+  const lineAt = [];
+  data.weights.forEach((rows, k) => rows.forEach((row, j) => row.forEach((w, i) => lineAt.push([k, j, i]))));
+  const nodeAt = [];
+  data.layers.forEach((size, k) => {
+    for (let j = 0; j < size; j++) nodeAt.push([k, j]);
+  });
 
-  function start(root) {
-    root.setAttribute("data-rv-network-ready", "1");
-    const data = JSON.parse(root.querySelector("script.rv-network-data").textContent);
-    const page = root.classList.contains("rv-page");
-    const stage = root.querySelector(".rv-stage");
-    const svg = stage.querySelector("svg.rv-svg");
-    const tip = root.querySelector(".rv-tip");
-    const lines = Array.from(svg.querySelectorAll("path.rv-weight"));
-    const neurons = Array.from(svg.querySelectorAll("g.rv-neuron"));
-    // the SVG titles are for a static file; here the panel below shows the same, kept up to date
-    svg.querySelectorAll("title").forEach((title) => title.remove());
+  // ------------------------------------------------------------ the weights
 
-    // (k, j, i) of every line, and (k, j) of every node, in the order they are drawn
-    const lineAt = [];
-    data.weights.forEach((rows, k) => rows.forEach((row, j) => row.forEach((w, i) => lineAt.push([k, j, i]))));
-    const nodeAt = [];
-    data.layers.forEach((size, k) => {
-      for (let j = 0; j < size; j++) nodeAt.push([k, j]);
+  function drawWeights() {
+    const style = data.lines;
+    lines.forEach((line, n) => {
+      const [k, j, i] = lineAt[n];
+      const w = data.weights[k][j][i];
+      const strength = Number.isFinite(w) ? Math.min(1, Math.abs(w) / data.scale) : 1;
+      line.setAttribute("class", "rv-weight " + (w > 0 ? "rv-positive" : "rv-negative"));
+      line.setAttribute("stroke-width", (style.thinnest + (style.thickest - style.thinnest) * strength).toFixed(2));
+      line.setAttribute("stroke-opacity", (style.faintest + (1 - style.faintest) * strength).toFixed(2));
     });
+  }
 
-    // ------------------------------------------------------------ the weights
+  // ------------------------------------------------------------ the pictures
 
-    function drawWeights() {
-      const style = data.lines;
-      lines.forEach((line, n) => {
-        const [k, j, i] = lineAt[n];
-        const w = data.weights[k][j][i];
-        const strength = Number.isFinite(w) ? Math.min(1, Math.abs(w) / data.scale) : 1;
-        line.setAttribute("class", "rv-weight " + (w > 0 ? "rv-positive" : "rv-negative"));
-        line.setAttribute("stroke-width", (style.thinnest + (style.thickest - style.thinnest) * strength).toFixed(2));
-        line.setAttribute("stroke-opacity", (style.faintest + (1 - style.faintest) * strength).toFixed(2));
-      });
-    }
+  const canvas = document.createElement("canvas");
 
-    // ------------------------------------------------------------ the pictures
-
-    const canvas = document.createElement("canvas");
-
-    function pictureURL(grid) {
-      // one pixel per number: the colour of its sign, as opaque as its size is large (as network.py's PNG)
-      const rows = grid.length;
-      const columns = grid[0].length;
-      let largest = 0;
-      for (const row of grid) for (const v of row) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
-      largest = largest || 1;
-      canvas.width = columns;
-      canvas.height = rows;
-      const context = canvas.getContext("2d");
-      const image = context.createImageData(columns, rows);
-      for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < columns; c++) {
-          const v = grid[r][c];
-          const at = 4 * (r * columns + c);
-          image.data.set(v > 0 ? data.colours.positive : data.colours.negative, at);
-          image.data[at + 3] = Number.isNaN(v) ? 0 : Math.round(255 * Math.min(1, Math.abs(v) / largest));
-        }
+  function pictureURL(grid) {
+    // one pixel per number: the colour of its sign, as opaque as its size is large (as network.py's PNG)
+    const rows = grid.length;
+    const columns = grid[0].length;
+    let largest = 0;
+    for (const row of grid) for (const v of row) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
+    largest = largest || 1;
+    canvas.width = columns;
+    canvas.height = rows;
+    const context = canvas.getContext("2d");
+    const image = context.createImageData(columns, rows);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < columns; c++) {
+        const v = grid[r][c];
+        const at = 4 * (r * columns + c);
+        image.data.set(v > 0 ? data.colours.positive : data.colours.negative, at);
+        image.data[at + 3] = Number.isNaN(v) ? 0 : Math.round(255 * Math.min(1, Math.abs(v) / largest));
       }
-      context.putImageData(image, 0, 0);
-      return canvas.toDataURL();
     }
+    context.putImageData(image, 0, 0);
+    return canvas.toDataURL();
+  }
 
-    function drawPictures(pictures) {
-      neurons.forEach((g, n) => {
-        const [k, j] = nodeAt[n];
-        const image = g.querySelector("image.rv-picture");
-        if (pictures[k][j]) image.setAttribute("href", pictureURL(pictures[k][j]));
-        else image.removeAttribute("href");
-      });
-    }
-
-    // ------------------------------------------------------------ hovering
-
-    const number = (x) => String(x); // every digit JavaScript needs to give the number back
-
-    function nodeDetails(n) {
+  function drawPictures(pictures) {
+    neurons.forEach((g, n) => {
       const [k, j] = nodeAt[n];
-      const words = [data.names[k][j]];
-      if (k > 0 && data.biases) words.push("bias = " + number(data.biases[k - 1][j]));
-      if (data.caption && neurons[n].querySelector("image[href]")) words.push(data.caption);
-      return words.join("\n");
-    }
-
-    function weightDetails(k, j, i) {
-      return `${data.names[k][i]} \u2192 ${data.names[k + 1][j]}\nweight = ${number(data.weights[k][j][i])}`;
-    }
-
-    function moveTip(event) {
-      // the panel beside the pointer, kept inside the drawing
-      const box = root.getBoundingClientRect();
-      let x = event.clientX - box.left + 14;
-      let y = event.clientY - box.top + 14;
-      if (x + tip.offsetWidth > box.width) x = Math.max(0, x - tip.offsetWidth - 24);
-      if (y + tip.offsetHeight > box.height) y = Math.max(0, y - tip.offsetHeight - 24);
-      tip.style.left = x + "px";
-      tip.style.top = y + "px";
-    }
-
-    function hoverable(element, text) {
-      element.addEventListener("mouseenter", (event) => {
-        tip.textContent = text();
-        tip.hidden = false;
-        moveTip(event);
-      });
-      element.addEventListener("mousemove", moveTip);
-      element.addEventListener("mouseleave", () => (tip.hidden = true));
-    }
-    lines.forEach((line, n) => hoverable(line, () => weightDetails(...lineAt[n])));
-    neurons.forEach((g, n) => hoverable(g, () => nodeDetails(n)));
-
-    // ------------------------------------------- size, zoom and scrolling (as in viewer.js)
-
-    let scale = 1;
-    let fitScale = 1;
-
-    function resize(newScale) {
-      scale = newScale;
-      svg.style.maxWidth = "none";
-      svg.style.width = data.width * scale + "px";
-      svg.style.height = data.height * scale + "px";
-    }
-
-    function fit() {
-      // as wide as the column (never above 100 %), the stage as tall as the drawing up to 85 % of the window
-      let newScale = Math.min(1, stage.offsetWidth / data.width);
-      if (page) newScale = Math.min(newScale, stage.clientHeight / data.height);
-      else stage.style.height = Math.ceil(Math.min(data.height * newScale, 0.85 * window.innerHeight)) + "px";
-      resize(newScale);
-      fitScale = scale;
-    }
-
-    function zoomBy(factor, clientX, clientY) {
-      // zoom around the point (clientX, clientY) of the window, by default the stage's centre
-      const view = stage.getBoundingClientRect();
-      const x = clientX === undefined ? view.left + stage.clientWidth / 2 : clientX;
-      const y = clientY === undefined ? view.top + stage.clientHeight / 2 : clientY;
-      const before = svg.getBoundingClientRect();
-      const pointX = (x - before.left) / scale;
-      const pointY = (y - before.top) / scale;
-      resize(Math.min(LARGEST, Math.max(SMALLEST, scale * factor)));
-      const after = svg.getBoundingClientRect();
-      stage.scrollLeft += after.left + pointX * scale - x;
-      stage.scrollTop += after.top + pointY * scale - y;
-    }
-
-    stage.addEventListener(
-      "wheel",
-      (event) => {
-        if (!page && !event.ctrlKey && !event.metaKey) return; // in a page of text the wheel scrolls the page
-        event.preventDefault();
-        zoomBy(event.deltaY > 0 ? 1 / WHEEL_STEP : WHEEL_STEP, event.clientX, event.clientY);
-      },
-      { passive: false },
-    );
-
-    let drag = null;
-    stage.addEventListener("pointerdown", (event) => {
-      if (event.button !== 0 || !svg.contains(event.target)) return;
-      drag = { x: event.clientX, y: event.clientY, left: stage.scrollLeft, top: stage.scrollTop };
-      stage.setPointerCapture(event.pointerId);
-      stage.classList.add("rv-dragging");
+      const image = g.querySelector("image.rv-picture");
+      if (pictures[k][j]) image.setAttribute("href", pictureURL(pictures[k][j]));
+      else image.removeAttribute("href");
     });
-    stage.addEventListener("pointermove", (event) => {
-      if (!drag) return;
-      stage.scrollLeft = drag.left - (event.clientX - drag.x);
-      stage.scrollTop = drag.top - (event.clientY - drag.y);
-    });
-    const endDrag = () => {
-      drag = null;
-      stage.classList.remove("rv-dragging");
-    };
-    stage.addEventListener("pointerup", endDrag);
-    stage.addEventListener("pointercancel", endDrag);
-
-    root.querySelector("button.rv-in").addEventListener("click", () => zoomBy(ZOOM_STEP));
-    root.querySelector("button.rv-out").addEventListener("click", () => zoomBy(1 / ZOOM_STEP));
-    root.querySelector("button.rv-fit").addEventListener("click", () => resize(fitScale));
-    root.addEventListener("mousedown", (event) => {
-      // clicking gives the drawing the focus (and its ring), also by a button
-      if (event.target.closest("button")) event.preventDefault();
-      root.focus({ preventScroll: true });
-    });
-
-    let fittedTo = null;
-    new ResizeObserver(() => {
-      const size = page ? `${root.clientWidth}x${root.clientHeight}` : String(root.clientWidth);
-      if (size === fittedTo) return;
-      fittedTo = size;
-      fit();
-    }).observe(root);
-
-    // ------------------------------------------------ new numbers, same drawing
-
-    function update(newData) {
-      for (const field of ["weights", "biases", "scale"]) {
-        if (newData[field] !== undefined) data[field] = newData[field];
-      }
-      if (newData.weights !== undefined || newData.scale !== undefined) drawWeights();
-      if (newData.pictures !== undefined) drawPictures(newData.pictures);
-    }
-
-    root.regradViz = { update: update };
   }
 
-  function startAll() {
-    for (const root of document.querySelectorAll("div.rv-network:not([data-rv-network-ready])")) {
-      try {
-        start(root);
-      } catch (error) {
-        root.setAttribute("data-rv-network-ready", "error");
-        console.error("regrad-viz network:", error);
-      }
-    }
+  // ------------------------------------------------------------ hovering
+
+  const number = (x) => String(x); // every digit JavaScript needs to give the number back
+
+  function nodeDetails(n) {
+    const [k, j] = nodeAt[n];
+    const words = [data.names[k][j]];
+    if (k > 0 && data.biases) words.push("bias = " + number(data.biases[k - 1][j]));
+    if (data.caption && neurons[n].querySelector("image[href]")) words.push(data.caption);
+    return words.join("\n");
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", startAll);
-  } else {
-    startAll();
+  function weightDetails(k, j, i) {
+    return `${data.names[k][i]} \u2192 ${data.names[k + 1][j]}\nweight = ${number(data.weights[k][j][i])}`;
   }
-})();
+
+  lines.forEach((line, n) => frame.hover(line, () => weightDetails(...lineAt[n])));
+  neurons.forEach((g, n) => frame.hover(g, () => nodeDetails(n)));
+
+  // ------------------------------------------------------------ the first view
+
+  function fit() {
+    // the whole network: as wide as the column (never above 100 %), and on a whole page as tall as the
+    // window; in a page of text the stage is as tall as the drawing, up to 85 % of the window
+    let scale = Math.min(1, stage.offsetWidth / width);
+    if (frame.page) scale = Math.min(scale, stage.clientHeight / height);
+    else stage.style.height = Math.ceil(Math.min(height * scale, 0.85 * window.innerHeight)) + "px";
+    frame.fitTo(scale);
+  }
+  frame.keepFitted(fit);
+
+  // ------------------------------------------------ new numbers, same drawing
+
+  function update(newData) {
+    for (const field of ["weights", "biases", "scale"]) {
+      if (newData[field] !== undefined) data[field] = newData[field];
+    }
+    if (newData.weights !== undefined || newData.scale !== undefined) drawWeights();
+    if (newData.pictures !== undefined) drawPictures(newData.pictures);
+  }
+
+  root.regradViz = { update };
+}
+
+startAll("div.rv-network", "data-rv-network-ready", start);

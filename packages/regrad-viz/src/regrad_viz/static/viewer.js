@@ -1,16 +1,18 @@
 // The regrad-viz viewer: hover, zoom and scroll, and the backward-pass stepper.
 //
-// html.py inlines this file (comments and indentation stripped) into every
-// drawing, so each HTML output carries its own copy: notebook front ends such
-// as Colab show every output in a page of its own. The script starts every
-// drawing on the page that is not started yet (data-rv-ready marks those) and
-// reads only inside each drawing's <div class="regrad-viz">, which has no id:
-// any number of drawings can share a page. (A network drawing, network.py, is
-// a div.regrad-viz too, for the same look; its markup comes with
+// html.py inlines shell.js (the frame: zoom, scrolling, the hover panel,
+// focus; makeFrame and startAll below come from there) and this file, with
+// comments and indentation stripped, into one script in every drawing, so
+// each HTML output carries its own copy: notebook front ends such as Colab
+// show every output in a page of its own. The script starts every drawing on
+// the page that is not started yet (data-rv-ready marks those) and reads only
+// inside each drawing's <div class="regrad-viz">, which has no id: any number
+// of drawings can share a page. (A network drawing, network.py, is a
+// div.regrad-viz too, for the same look; its markup comes with
 // data-rv-ready="network", so this script leaves it to network.js.)
 //
 // Each drawing's data is JSON in <script type="application/json" class="rv-data">:
-//   width, height: the drawing's size in SVG units (pixels at 100 %)
+//   width, height: the drawing's size in SVG units (pixels at 100 %; the frame reads it from the SVG's viewBox)
 //   nodes[i].name: how the messages name node i (the first line of its box)
 //   steps[s]: one step of the backward pass, in the engine's order:
 //     node: the node whose backward runs
@@ -30,501 +32,378 @@
 // start) shows the same graph with other values, for a page that recomputes
 // them (regrad-nn's training explorer does, for each point and epoch).
 
-(() => {
-  "use strict";
+// a whole page opens with its text at least this big (× 12 px)
+const LEGIBLE = 0.75;
 
-  // a whole page shows the whole drawing if its text stays at least this big (× 12 px), else fits the width
-  const LEGIBLE = 0.75;
-  const ZOOM_STEP = 1.25;
-  const WHEEL_STEP = 1.15;
-  const SMALLEST = 0.05;
-  const LARGEST = 8;
+function start(root) {
+  let data = JSON.parse(root.querySelector("script.rv-data").textContent);
+  let steps = data.steps; // both replaced by update(newData)
+  const frame = makeFrame(root, 0.05);
+  const { page, stage, svg, width, height } = frame;
+  const graphGroup = svg.querySelector(".rv-graph");
+  const overlay = svg.querySelector(".rv-overlay");
+  const info = root.querySelector(".rv-info");
+  const count = root.querySelector(".rv-count");
+  const speed = root.querySelector("select.rv-speed");
+  const button = {};
+  for (const name of ["reset", "prev", "next", "play"]) {
+    button[name] = root.querySelector("button.rv-" + name);
+  }
+  let current = 0; // the stepper has run steps 1..current
+  let received = {}; // node index -> {text, exact}: the gradient it has received so far
 
-  function start(root) {
-    root.setAttribute("data-rv-ready", "1");
-    let data = JSON.parse(root.querySelector("script.rv-data").textContent);
-    let steps = data.steps; // both replaced by update(newData)
-    const page = root.classList.contains("rv-page");
-    const stage = root.querySelector(".rv-stage");
-    const svg = stage.querySelector("svg.rv-svg");
-    const graphGroup = svg.querySelector(".rv-graph");
-    const overlay = svg.querySelector(".rv-overlay");
-    const info = root.querySelector(".rv-info");
-    const tip = root.querySelector(".rv-tip");
-    const count = root.querySelector(".rv-count");
-    const speed = root.querySelector("select.rv-speed");
-    const button = {};
-    for (const name of ["reset", "prev", "next", "play", "in", "out", "fit"]) {
-      button[name] = root.querySelector("button.rv-" + name);
+  // ------------------------------------------------------------ the graph
+
+  const nodes = Array.from(svg.querySelectorAll("g[data-node]"));
+  const edges = Array.from(svg.querySelectorAll("g[data-src]"));
+  const indexOf = {};
+  nodes.forEach((g, i) => (indexOf[g.getAttribute("data-node")] = i));
+  // edge k runs from edgeSource[k] to edgeTarget[k]; inputEdges[i], outputEdges[i]: the edges of node i
+  const edgeSource = edges.map((g) => indexOf[g.getAttribute("data-src")]);
+  const edgeTarget = edges.map((g) => indexOf[g.getAttribute("data-dst")]);
+  const inputEdges = nodes.map(() => []);
+  const outputEdges = nodes.map(() => []);
+  edges.forEach((g, k) => {
+    outputEdges[edgeSource[k]].push(k);
+    inputEdges[edgeTarget[k]].push(k);
+  });
+  // a node's hover text is its SVG <title>, which our panel replaces
+  const details = nodes.map((g) => {
+    const title = g.querySelector("title");
+    if (!title) return "";
+    title.remove();
+    return title.textContent;
+  });
+  // each box's gradient line, and what it says before the stepper writes in it
+  const gradLines = nodes.map((g) => g.querySelector(".rv-grad"));
+  const drawn = gradLines.map((line) => line && { text: line.textContent, cls: line.getAttribute("class") });
+
+  // ------------------------------------------------------ the first view
+
+  function tallestStage() {
+    // about the window's height; in a notebook's frame, whose height follows its content, the screen's
+    const windowHeight = window.self === window.top ? window.innerHeight : screen.availHeight;
+    return Math.max(240, 0.85 * windowHeight);
+  }
+
+  function fit() {
+    // The fitted view, which Fit comes back to. In a page of text: as wide as
+    // the column (never above 100 %), and the stage as tall as the drawing up
+    // to about the window's height, past which it scrolls. A whole page: the
+    // stage fills the window, and the drawing is whole if its text stays
+    // legible, else as wide as the window if that is legible, else whole.
+    let scale = Math.min(1, stage.offsetWidth / width);
+    if (page) {
+      const whole = Math.min(scale, stage.clientHeight / height);
+      if (whole >= LEGIBLE || scale < LEGIBLE) scale = whole;
+    } else {
+      stage.style.height = Math.ceil(Math.min(height * scale, tallestStage())) + "px";
     }
-    let current = 0; // the stepper has run steps 1..current
-    let received = {}; // node index -> {text, exact}: the gradient it has received so far
+    frame.fitTo(scale);
+    // A wide graph on a whole page: even as wide as the window, its text would
+    // be too small to read. Fit shows it whole, and it opens at a legible size
+    // instead, at the root (node 0), where the backward pass starts.
+    if (page && scale < LEGIBLE) {
+      frame.resize(LEGIBLE);
+      frame.show(nodes[0]);
+    }
+  }
 
-    // ------------------------------------------------------------ the graph
+  // ------------------------------------------------------------ hovering
 
-    const nodes = Array.from(svg.querySelectorAll("g[data-node]"));
-    const edges = Array.from(svg.querySelectorAll("g[data-src]"));
-    const indexOf = {};
-    nodes.forEach((g, i) => (indexOf[g.getAttribute("data-node")] = i));
-    // edge k runs from edgeSource[k] to edgeTarget[k]; inputEdges[i], outputEdges[i]: the edges of node i
-    const edgeSource = edges.map((g) => indexOf[g.getAttribute("data-src")]);
-    const edgeTarget = edges.map((g) => indexOf[g.getAttribute("data-dst")]);
-    const inputEdges = nodes.map(() => []);
-    const outputEdges = nodes.map(() => []);
-    edges.forEach((g, k) => {
-      outputEdges[edgeSource[k]].push(k);
-      inputEdges[edgeTarget[k]].push(k);
+  function collect(from, nextEdges, otherEnd, found) {
+    // every edge and node reachable from node `from` along nextEdges
+    const stack = [from];
+    const seen = new Set(stack);
+    while (stack.length) {
+      for (const k of nextEdges[stack.pop()]) {
+        found.push(edges[k]);
+        if (!seen.has(otherEnd[k])) {
+          seen.add(otherEnd[k]);
+          found.push(nodes[otherEnd[k]]);
+          stack.push(otherEnd[k]);
+        }
+      }
+    }
+  }
+
+  let lit = [];
+  nodes.forEach((g, i) => {
+    g.addEventListener("mouseenter", () => {
+      // the node, what it depends on and what depends on it stay bright; the rest fades
+      lit = [g];
+      collect(i, inputEdges, edgeSource, lit);
+      collect(i, outputEdges, edgeTarget, lit);
+      lit.forEach((element) => element.classList.add("rv-related"));
+      g.classList.add("rv-hover");
+      graphGroup.classList.add("rv-hovering");
     });
-    // a node's hover text is its SVG <title>, which our panel replaces
-    const details = nodes.map((g) => {
-      const title = g.querySelector("title");
-      if (!title) return "";
-      title.remove();
-      return title.textContent;
+    g.addEventListener("mouseleave", () => {
+      lit.forEach((element) => element.classList.remove("rv-related"));
+      g.classList.remove("rv-hover");
+      graphGroup.classList.remove("rv-hovering");
     });
-    // each box's gradient line, and what it says before the stepper writes in it
-    const gradLines = nodes.map((g) => g.querySelector(".rv-grad"));
-    const drawn = gradLines.map((line) => line && { text: line.textContent, cls: line.getAttribute("class") });
+    // and the panel shows its hover text, with what it has received so far in the stepper
+    frame.hover(g, () => details[i] + (received[i] ? "\nreceived so far = " + received[i].exact : ""));
+  });
 
-    // ------------------------------------------- size, zoom and scrolling
+  // -------------------------------------------------- the backward pass
 
-    // The SVG is drawn at `scale` (1 = 100 %) in the stage, which scrolls when
-    // the drawing is larger; dragging scrolls it too.
-    const width = data.width;
-    const height = data.height;
-    let scale = 1;
-    let fitScale = 1;
+  const nameOf = (i) => data.nodes[i].name;
 
-    function resize(newScale) {
-      scale = newScale;
-      svg.style.maxWidth = "none";
-      svg.style.width = width * scale + "px";
-      svg.style.height = height * scale + "px";
+  function replay(stepNo) {
+    // what each node has received after steps 1..stepNo, summed in the engine's order
+    const sums = {};
+    if (stepNo > 0) sums[steps[0].node] = { text: steps[0].grad, exact: steps[0].grad_exact };
+    for (const step of steps.slice(0, stepNo)) {
+      for (const send of step.sends) {
+        if (send.flows) sums[send.input] = { text: send.total, exact: send.total_exact };
+      }
     }
+    return sums;
+  }
 
-    function tallestStage() {
-      // about the window's height; in a notebook's frame, whose height follows its content, the screen's
-      const windowHeight = window.self === window.top ? window.innerHeight : screen.availHeight;
-      return Math.max(240, 0.85 * windowHeight);
-    }
-
-    function fit() {
-      // In a page of text: as wide as the column (never above 100 %), and the
-      // stage as tall as the drawing up to about the window's height, past
-      // which it scrolls. A whole page: the stage fills the window and shows
-      // the whole drawing if its text stays legible, else fits the width.
-      let newScale = Math.min(1, stage.offsetWidth / width);
-      if (page) {
-        const whole = Math.min(newScale, stage.clientHeight / height);
-        if (whole >= LEGIBLE) newScale = whole;
+  function writeGradLines() {
+    // before the first step, what the boxes were drawn with (a leaf's .grad,
+    // adjoints if shown); then each node's adjoint so far, and nothing where
+    // the pass has not arrived yet
+    gradLines.forEach((line, i) => {
+      if (!line) return;
+      const sum = received[i];
+      nodes[i].classList.toggle("rv-received", Boolean(sum));
+      if (sum) {
+        line.textContent = "adj " + sum.text;
+        line.setAttribute("class", "rv-grad rv-adj");
       } else {
-        stage.style.height = Math.ceil(Math.min(height * newScale, tallestStage())) + "px";
+        const notYet = current > 0 && drawn[i].cls.includes("rv-adj");
+        line.textContent = notYet ? "" : drawn[i].text;
+        line.setAttribute("class", drawn[i].cls);
       }
-      resize(newScale);
-      // a vertical scroll bar may have taken some of the width
-      if (stage.clientWidth < width * scale - 0.5) resize(stage.clientWidth / width);
-      fitScale = scale;
-    }
-
-    function zoomBy(factor, clientX, clientY) {
-      // zoom around the point (clientX, clientY) of the window, by default the stage's centre
-      const view = stage.getBoundingClientRect();
-      const x = clientX === undefined ? view.left + stage.clientWidth / 2 : clientX;
-      const y = clientY === undefined ? view.top + stage.clientHeight / 2 : clientY;
-      const before = svg.getBoundingClientRect();
-      const pointX = (x - before.left) / scale;
-      const pointY = (y - before.top) / scale;
-      resize(Math.min(LARGEST, Math.max(SMALLEST, scale * factor)));
-      const after = svg.getBoundingClientRect();
-      stage.scrollLeft += after.left + pointX * scale - x;
-      stage.scrollTop += after.top + pointY * scale - y;
-    }
-
-    function showNode(i) {
-      // scroll node i to the middle of the stage if some of it is out of view
-      const view = stage.getBoundingClientRect();
-      const box = nodes[i].getBoundingClientRect();
-      const right = view.left + stage.clientWidth;
-      const bottom = view.top + stage.clientHeight;
-      if (box.left < view.left || box.right > right || box.top < view.top || box.bottom > bottom) {
-        stage.scrollLeft += (box.left + box.right - view.left - right) / 2;
-        stage.scrollTop += (box.top + box.bottom - view.top - bottom) / 2;
-      }
-    }
-
-    stage.addEventListener(
-      "wheel",
-      (event) => {
-        // in a page of text the wheel scrolls the page, and Ctrl (or Cmd) + wheel zooms; a whole page zooms
-        if (!page && !event.ctrlKey && !event.metaKey) return;
-        event.preventDefault();
-        zoomBy(event.deltaY > 0 ? 1 / WHEEL_STEP : WHEEL_STEP, event.clientX, event.clientY);
-      },
-      { passive: false },
-    );
-
-    let drag = null;
-    stage.addEventListener("pointerdown", (event) => {
-      if (event.button !== 0 || !svg.contains(event.target)) return;
-      drag = { x: event.clientX, y: event.clientY, left: stage.scrollLeft, top: stage.scrollTop };
-      stage.setPointerCapture(event.pointerId);
-      stage.classList.add("rv-dragging");
     });
-    stage.addEventListener("pointermove", (event) => {
-      if (!drag) return;
-      stage.scrollLeft = drag.left - (event.clientX - drag.x);
-      stage.scrollTop = drag.top - (event.clientY - drag.y);
-    });
-    const endDrag = () => {
-      drag = null;
-      stage.classList.remove("rv-dragging");
-    };
-    stage.addEventListener("pointerup", endDrag);
-    stage.addEventListener("pointercancel", endDrag);
+  }
 
-    // ------------------------------------------------------------ hovering
+  function svgElement(tag, attributes) {
+    const element = document.createElementNS(svg.namespaceURI, tag);
+    for (const name in attributes) element.setAttribute(name, attributes[name]);
+    return element;
+  }
 
-    function collect(from, nextEdges, otherEnd, found) {
-      // every edge and node reachable from node `from` along nextEdges
-      const stack = [from];
-      const seen = new Set(stack);
-      while (stack.length) {
-        for (const k of nextEdges[stack.pop()]) {
-          found.push(edges[k]);
-          if (!seen.has(otherEnd[k])) {
-            seen.add(otherEnd[k]);
-            found.push(nodes[otherEnd[k]]);
-            stack.push(otherEnd[k]);
-          }
-        }
+  function nodeBox(i) {
+    // [centre x, centre y, width, height] of node i, in drawing units
+    const box = nodes[i].getBBox();
+    const at = nodes[i].transform.baseVal.consolidate().matrix; // the node's translate(x y): at.e, at.f
+    return [at.e + box.x + box.width / 2, at.f + box.y + box.height / 2, box.width, box.height];
+  }
+
+  let placed = []; // boxes taken in this step (its nodes, the labels so far): labels avoid them
+  const isFree = (x, y, w) =>
+    placed.every((b) => Math.abs(b[0] - x) > (b[2] + w) / 2 + 2 || Math.abs(b[1] - y) > (b[3] + 18) / 2 + 1);
+
+  function label(k, text) {
+    // a label on edge k, at a free spot along it or, where it is crowded, beside its middle
+    const path = edges[k].querySelector("path");
+    const length = path.getTotalLength();
+    const w = text.length * 7 + 10;
+    let spot = null;
+    for (const along of [0.5, 0.3, 0.7, 0.15, 0.85]) {
+      const p = path.getPointAtLength(length * along);
+      if (isFree(p.x, p.y, w)) {
+        spot = p;
+        break;
       }
     }
-
-    function moveTip(event) {
-      // the panel beside the pointer, kept inside the drawing
-      const box = root.getBoundingClientRect();
-      let x = event.clientX - box.left + 14;
-      let y = event.clientY - box.top + 14;
-      if (x + tip.offsetWidth > box.width) x = Math.max(0, x - tip.offsetWidth - 24);
-      if (y + tip.offsetHeight > box.height) y = Math.max(0, y - tip.offsetHeight - 24);
-      tip.style.left = x + "px";
-      tip.style.top = y + "px";
+    const middle = path.getPointAtLength(length / 2);
+    for (let n = 1; n < 16 && !spot; n++) {
+      const x = middle.x + (n % 2 ? -1 : 1) * (w / 2 + 4) * Math.ceil(n / 2);
+      if (isFree(x, middle.y, w)) spot = { x: x, y: middle.y };
     }
+    spot = spot || middle;
+    placed.push([spot.x, spot.y, w, 18]);
+    const at = `translate(${spot.x.toFixed(1)} ${spot.y.toFixed(1)})`;
+    const g = svgElement("g", { class: "rv-label", transform: at });
+    g.append(svgElement("rect", { x: -w / 2, y: -9, width: w, height: 18, rx: 4 }));
+    const words = svgElement("text", { x: 0, y: 0, dy: "0.35em", "text-anchor": "middle", "font-size": "11" });
+    words.textContent = text;
+    g.append(words);
+    overlay.append(g);
+  }
 
-    let lit = [];
-    nodes.forEach((g, i) => {
-      g.addEventListener("mouseenter", (event) => {
-        // the node, what it depends on and what depends on it stay bright; the rest fades
-        lit = [g];
-        collect(i, inputEdges, edgeSource, lit);
-        collect(i, outputEdges, edgeTarget, lit);
-        lit.forEach((element) => element.classList.add("rv-related"));
-        g.classList.add("rv-hover");
-        graphGroup.classList.add("rv-hovering");
-        tip.textContent = details[i] + (received[i] ? "\nreceived so far = " + received[i].exact : "");
-        tip.hidden = false;
-        moveTip(event);
-      });
-      g.addEventListener("mousemove", moveTip);
-      g.addEventListener("mouseleave", () => {
-        lit.forEach((element) => element.classList.remove("rv-related"));
-        g.classList.remove("rv-hover");
-        graphGroup.classList.remove("rv-hovering");
-        tip.hidden = true;
-      });
-    });
-
-    // -------------------------------------------------- the backward pass
-
-    const nameOf = (i) => data.nodes[i].name;
-
-    function replay(stepNo) {
-      // what each node has received after steps 1..stepNo, summed in the engine's order
-      const sums = {};
-      if (stepNo > 0) sums[steps[0].node] = { text: steps[0].grad, exact: steps[0].grad_exact };
-      for (const step of steps.slice(0, stepNo)) {
-        for (const send of step.sends) {
-          if (send.flows) sums[send.input] = { text: send.total, exact: send.total_exact };
-        }
-      }
-      return sums;
-    }
-
-    function writeGradLines() {
-      // before the first step, what the boxes were drawn with (a leaf's .grad,
-      // adjoints if shown); then each node's adjoint so far, and nothing where
-      // the pass has not arrived yet
-      gradLines.forEach((line, i) => {
-        if (!line) return;
-        const sum = received[i];
-        nodes[i].classList.toggle("rv-received", Boolean(sum));
-        if (sum) {
-          line.textContent = "adj " + sum.text;
-          line.setAttribute("class", "rv-grad rv-adj");
-        } else {
-          const notYet = current > 0 && drawn[i].cls.includes("rv-adj");
-          line.textContent = notYet ? "" : drawn[i].text;
-          line.setAttribute("class", drawn[i].cls);
-        }
-      });
-    }
-
-    function svgElement(tag, attributes) {
-      const element = document.createElementNS(svg.namespaceURI, tag);
-      for (const name in attributes) element.setAttribute(name, attributes[name]);
-      return element;
-    }
-
-    function nodeBox(i) {
-      // [centre x, centre y, width, height] of node i, in drawing units
-      const box = nodes[i].getBBox();
-      const at = nodes[i].transform.baseVal.consolidate().matrix; // the node's translate(x y): at.e, at.f
-      return [at.e + box.x + box.width / 2, at.f + box.y + box.height / 2, box.width, box.height];
-    }
-
-    let placed = []; // boxes taken in this step (its nodes, the labels so far): labels avoid them
-    const isFree = (x, y, w) =>
-      placed.every((b) => Math.abs(b[0] - x) > (b[2] + w) / 2 + 2 || Math.abs(b[1] - y) > (b[3] + 18) / 2 + 1);
-
-    function label(k, text) {
-      // a label on edge k, at a free spot along it or, where it is crowded, beside its middle
-      const path = edges[k].querySelector("path");
-      const length = path.getTotalLength();
-      const w = text.length * 7 + 10;
-      let spot = null;
-      for (const along of [0.5, 0.3, 0.7, 0.15, 0.85]) {
-        const p = path.getPointAtLength(length * along);
-        if (isFree(p.x, p.y, w)) {
-          spot = p;
-          break;
-        }
-      }
-      const middle = path.getPointAtLength(length / 2);
-      for (let n = 1; n < 16 && !spot; n++) {
-        const x = middle.x + (n % 2 ? -1 : 1) * (w / 2 + 4) * Math.ceil(n / 2);
-        if (isFree(x, middle.y, w)) spot = { x: x, y: middle.y };
-      }
-      spot = spot || middle;
-      placed.push([spot.x, spot.y, w, 18]);
-      const at = `translate(${spot.x.toFixed(1)} ${spot.y.toFixed(1)})`;
-      const g = svgElement("g", { class: "rv-label", transform: at });
-      g.append(svgElement("rect", { x: -w / 2, y: -9, width: w, height: 18, rx: 4 }));
-      const words = svgElement("text", { x: 0, y: 0, dy: "0.35em", "text-anchor": "middle", "font-size": "11" });
-      words.textContent = text;
-      g.append(words);
-      overlay.append(g);
-    }
-
-    // A message is a list of pieces: a string is plain text, [text] is shown in bold.
-    function write(element, pieces) {
-      element.replaceChildren();
-      for (const piece of pieces) {
-        if (typeof piece === "string") {
-          element.append(piece);
-        } else {
-          const bold = document.createElement("b");
-          bold.textContent = piece[0];
-          element.append(bold);
-        }
-      }
-    }
-
-    function introduction() {
-      if (!steps.length) {
-        return ["No gradient flows to this root (it does not require grad): there is no backward pass to run."];
-      }
-      return [
-        "Press Next (or → while the drawing has focus) to run the backward pass one box at a time, in the order " +
-          `the engine runs it (${steps.length} steps). It starts at the root, `,
-        [nameOf(steps[0].node)],
-        ", with dL/d(root) = ",
-        [steps[0].grad],
-        ".",
-      ];
-    }
-
-    function explainStep(stepNo) {
-      // mark step stepNo in the drawing and say what it does, naming boxes by what they show
-      const step = steps[stepNo - 1];
-      nodes[step.node].classList.add("rv-active");
-      showNode(step.node);
-      const words = [`Step ${stepNo} of ${steps.length}: `, [nameOf(step.node)], " received its gradient dL/d(box) = "];
-      words.push([step.grad], ". ");
-      if (step.error !== null) {
-        words.push("Its backward failed with this error: ", [step.error]);
-        words.push(". The backward pass stops here: there are no more steps.");
-      } else if (step.blocked) {
-        inputEdges[step.node].forEach((k) => edges[k].classList.add("rv-noflow"));
-        words.push(
-          "No gradient flows here: for these values its op passes none to its inputs (like a ReLU that is off), " +
-            "so the backward pass does not go past it.",
-        );
-      } else if (nodes[step.node].getAttribute("data-kind") === "leaf") {
-        words.push("It is a leaf: this is its final gradient, the one backward() adds to its .grad.");
-      } else if (!step.sends.length) {
-        words.push("It sends no gradient to its inputs.");
+  // A message is a list of pieces: a string is plain text, [text] is shown in bold.
+  function write(element, pieces) {
+    element.replaceChildren();
+    for (const piece of pieces) {
+      if (typeof piece === "string") {
+        element.append(piece);
       } else {
-        placed = [step.node, ...step.sends.map((send) => send.input)].map(nodeBox);
-        words.push("Chain rule, for each input: dL/d(box) × local derivative = what the input gets: ");
-        step.sends.forEach((send, n) => {
-          edges[send.edge].classList.add(send.flows ? "rv-flow" : "rv-noflow");
-          label(send.edge, (send.local === null ? "" : `×${send.local} = `) + send.sent);
-          const product = send.local === null ? "" : `${step.grad} × ${send.local} = `;
-          words.push(n ? "; " : "", [nameOf(send.input)], " gets " + product, [send.sent]);
-          if (!send.flows) words.push(" (a constant: not kept)");
-        });
-        words.push(".");
-      }
-      return words;
-    }
-
-    function show(stepNo) {
-      // the drawing after steps 1..stepNo (0: before the pass starts)
-      root.querySelectorAll(".rv-active,.rv-flow,.rv-noflow").forEach((element) => {
-        element.classList.remove("rv-active", "rv-flow", "rv-noflow");
-      });
-      overlay.replaceChildren();
-      placed = [];
-      current = stepNo;
-      received = replay(stepNo);
-      writeGradLines();
-      write(info, stepNo === 0 ? introduction() : explainStep(stepNo));
-      count.textContent = steps.length ? `step ${stepNo} / ${steps.length}` : "no steps";
-      button.prev.disabled = button.reset.disabled = stepNo === 0;
-      button.next.disabled = button.play.disabled = stepNo >= steps.length;
-      if (stepNo >= steps.length) stopPlaying();
-    }
-
-    function goTo(stepNo) {
-      stopPlaying();
-      show(Math.max(0, Math.min(steps.length, stepNo)));
-    }
-
-    // Play runs one step after another; the speed list gives the milliseconds per step.
-    let timer = null;
-    const advance = () => show(Math.min(steps.length, current + 1));
-    function startPlaying() {
-      button.play.textContent = "⏸ Pause";
-      timer = setInterval(advance, Number(speed.value));
-      advance();
-    }
-    function stopPlaying() {
-      clearInterval(timer);
-      timer = null;
-      button.play.textContent = "▶ Play";
-    }
-    function togglePlaying() {
-      if (timer !== null) stopPlaying();
-      else if (current < steps.length) startPlaying();
-    }
-    speed.addEventListener("change", () => {
-      if (timer === null) return;
-      clearInterval(timer);
-      timer = setInterval(advance, Number(speed.value));
-    });
-
-    button.next.addEventListener("click", advance);
-    button.prev.addEventListener("click", () => goTo(current - 1));
-    button.reset.addEventListener("click", () => goTo(0));
-    button.play.addEventListener("click", togglePlaying);
-    button.fit.addEventListener("click", () => resize(fitScale));
-    button.in.addEventListener("click", () => zoomBy(ZOOM_STEP));
-    button.out.addEventListener("click", () => zoomBy(1 / ZOOM_STEP));
-
-    // ------------------------------------------------ keys and focus
-
-    // While the drawing has focus (click it, or Tab to it), these keys drive the stepper.
-    const keys = {
-      ArrowRight: () => goTo(current + 1),
-      ArrowDown: () => goTo(current + 1),
-      ArrowLeft: () => goTo(current - 1),
-      ArrowUp: () => goTo(current - 1),
-      Home: () => goTo(0),
-      End: () => goTo(steps.length),
-      " ": togglePlaying,
-    };
-    root.addEventListener("keydown", (event) => {
-      const action = keys[event.key];
-      // the speed list uses the arrows itself, and a focused button is pressed by space
-      if (!action || event.altKey || event.ctrlKey || event.metaKey || event.target === speed) return;
-      if (event.key === " " && event.target.tagName === "BUTTON") return;
-      event.preventDefault(); // no page scrolling ...
-      event.stopPropagation(); // ... and no notebook shortcut for a key the drawing used
-      action();
-    });
-    root.addEventListener("mousedown", (event) => {
-      if (event.target === speed) return;
-      // clicking a button leaves the focus on the drawing, so the keys go on working
-      if (event.target.closest("button")) event.preventDefault();
-      root.focus({ preventScroll: true });
-    });
-
-    // fit again when the drawing's width changes (or a whole page's height)
-    let fittedTo = null;
-    function refit() {
-      const size = page ? `${root.clientWidth}x${root.clientHeight}` : String(root.clientWidth);
-      if (size === fittedTo) return;
-      fittedTo = size;
-      fit();
-    }
-    refit();
-    new ResizeObserver(refit).observe(root);
-    show(0);
-
-    // ------------------------------------------ new numbers, same drawing
-
-    // root.regradViz.update(newData): the same nodes and edges with other
-    // numbers. newData has the fields described at the top (nodes[i].name,
-    // steps); each nodes[i] may also say what its box shows now (a field left
-    // out stays as it is):
-    //   args, value: the texts of its arguments line and its value line ("val 1.0000")
-    //   grad: the text of its gradient line ("grad 0.5000", "adj 0.5000" or "");
-    //     adjoint: true if that line shows an adjoint (italic, as svg.py draws it)
-    //   details: its hover text
-    //   blocked: no gradient flows through it (a dashed border, dashed edges into it)
-    // The stepper stays at its step (or the last one, if there are fewer now).
-    function update(newData) {
-      newData.nodes.forEach((node, i) => {
-        const g = nodes[i];
-        for (const [line, text] of [[".rv-args", node.args], [".rv-val", node.value]]) {
-          if (text !== undefined && g.querySelector(line)) g.querySelector(line).textContent = text;
-        }
-        if (node.grad !== undefined && drawn[i]) {
-          drawn[i] = { text: node.grad, cls: node.adjoint ? "rv-grad rv-adj" : "rv-grad" };
-        }
-        if (node.details !== undefined) details[i] = node.details;
-        if (node.blocked !== undefined) {
-          // svg.py drew the dashed border for a static file; here the style sheet draws it, by the class
-          g.classList.toggle("rv-blocked", node.blocked);
-          g.querySelector("rect").removeAttribute("stroke-width");
-          g.querySelector("rect").removeAttribute("stroke-dasharray");
-          for (const k of inputEdges[i]) {
-            edges[k].querySelector("path").setAttribute("stroke-dasharray", node.blocked ? "4 3" : "none");
-          }
-        }
-      });
-      data = newData;
-      steps = newData.steps;
-      show(Math.min(current, steps.length));
-    }
-
-    root.regradViz = { update };
-  }
-
-  function startAll() {
-    for (const root of document.querySelectorAll("div.regrad-viz:not([data-rv-ready])")) {
-      try {
-        start(root);
-      } catch (error) {
-        root.setAttribute("data-rv-ready", "error");
-        console.error("regrad-viz:", error);
+        const bold = document.createElement("b");
+        bold.textContent = piece[0];
+        element.append(bold);
       }
     }
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", startAll);
-  } else {
-    startAll();
+  function introduction() {
+    if (!steps.length) {
+      return ["No gradient flows to this root (it does not require grad): there is no backward pass to run."];
+    }
+    return [
+      "Press Next (or → while the drawing has focus) to run the backward pass one box at a time, in the order " +
+        `the engine runs it (${steps.length} steps). It starts at the root, `,
+      [nameOf(steps[0].node)],
+      ", with dL/d(root) = ",
+      [steps[0].grad],
+      ".",
+    ];
   }
-})();
+
+  function explainStep(stepNo) {
+    // mark step stepNo in the drawing and say what it does, naming boxes by what they show
+    const step = steps[stepNo - 1];
+    nodes[step.node].classList.add("rv-active");
+    frame.show(nodes[step.node]);
+    const words = [`Step ${stepNo} of ${steps.length}: `, [nameOf(step.node)], " received its gradient dL/d(box) = "];
+    words.push([step.grad], ". ");
+    if (step.error !== null) {
+      words.push("Its backward failed with this error: ", [step.error]);
+      words.push(". The backward pass stops here: there are no more steps.");
+    } else if (step.blocked) {
+      inputEdges[step.node].forEach((k) => edges[k].classList.add("rv-noflow"));
+      words.push(
+        "No gradient flows here: for these values its op passes none to its inputs (like a ReLU that is off), " +
+          "so the backward pass does not go past it.",
+      );
+    } else if (nodes[step.node].getAttribute("data-kind") === "leaf") {
+      words.push("It is a leaf: this is its final gradient, the one backward() adds to its .grad.");
+    } else if (!step.sends.length) {
+      words.push("It sends no gradient to its inputs.");
+    } else {
+      placed = [step.node, ...step.sends.map((send) => send.input)].map(nodeBox);
+      words.push("Chain rule, for each input: dL/d(box) × local derivative = what the input gets: ");
+      step.sends.forEach((send, n) => {
+        edges[send.edge].classList.add(send.flows ? "rv-flow" : "rv-noflow");
+        label(send.edge, (send.local === null ? "" : `×${send.local} = `) + send.sent);
+        const product = send.local === null ? "" : `${step.grad} × ${send.local} = `;
+        words.push(n ? "; " : "", [nameOf(send.input)], " gets " + product, [send.sent]);
+        if (!send.flows) words.push(" (a constant: not kept)");
+      });
+      words.push(".");
+    }
+    return words;
+  }
+
+  function show(stepNo) {
+    // the drawing after steps 1..stepNo (0: before the pass starts)
+    root.querySelectorAll(".rv-active,.rv-flow,.rv-noflow").forEach((element) => {
+      element.classList.remove("rv-active", "rv-flow", "rv-noflow");
+    });
+    overlay.replaceChildren();
+    placed = [];
+    current = stepNo;
+    received = replay(stepNo);
+    writeGradLines();
+    write(info, stepNo === 0 ? introduction() : explainStep(stepNo));
+    count.textContent = steps.length ? `step ${stepNo} / ${steps.length}` : "no steps";
+    button.prev.disabled = button.reset.disabled = stepNo === 0;
+    button.next.disabled = button.play.disabled = stepNo >= steps.length;
+    if (stepNo >= steps.length) stopPlaying();
+  }
+
+  function goTo(stepNo) {
+    stopPlaying();
+    show(Math.max(0, Math.min(steps.length, stepNo)));
+  }
+
+  // Play runs one step after another; the speed list gives the milliseconds per step.
+  let timer = null;
+  const advance = () => show(Math.min(steps.length, current + 1));
+  function startPlaying() {
+    button.play.textContent = "⏸ Pause";
+    timer = setInterval(advance, Number(speed.value));
+    advance();
+  }
+  function stopPlaying() {
+    clearInterval(timer);
+    timer = null;
+    button.play.textContent = "▶ Play";
+  }
+  function togglePlaying() {
+    if (timer !== null) stopPlaying();
+    else if (current < steps.length) startPlaying();
+  }
+  speed.addEventListener("change", () => {
+    if (timer === null) return;
+    clearInterval(timer);
+    timer = setInterval(advance, Number(speed.value));
+  });
+
+  button.next.addEventListener("click", advance);
+  button.prev.addEventListener("click", () => goTo(current - 1));
+  button.reset.addEventListener("click", () => goTo(0));
+  button.play.addEventListener("click", togglePlaying);
+
+  // ------------------------------------------------------------ keys
+
+  // While the drawing has focus (click it, or Tab to it), these keys drive the stepper.
+  const keys = {
+    ArrowRight: () => goTo(current + 1),
+    ArrowDown: () => goTo(current + 1),
+    ArrowLeft: () => goTo(current - 1),
+    ArrowUp: () => goTo(current - 1),
+    Home: () => goTo(0),
+    End: () => goTo(steps.length),
+    " ": togglePlaying,
+  };
+  root.addEventListener("keydown", (event) => {
+    const action = keys[event.key];
+    // the speed list uses the arrows itself, and a focused button is pressed by space
+    if (!action || event.altKey || event.ctrlKey || event.metaKey || event.target === speed) return;
+    if (event.key === " " && event.target.tagName === "BUTTON") return;
+    event.preventDefault(); // no page scrolling ...
+    event.stopPropagation(); // ... and no notebook shortcut for a key the drawing used
+    action();
+  });
+
+  frame.keepFitted(fit);
+  show(0);
+
+  // ------------------------------------------ new numbers, same drawing
+
+  // root.regradViz.update(newData): the same nodes and edges with other
+  // numbers. newData has the fields described at the top (nodes[i].name,
+  // steps); each nodes[i] may also say what its box shows now (a field left
+  // out stays as it is):
+  //   args, value: the texts of its arguments line and its value line ("val 1.0000")
+  //   grad: the text of its gradient line ("grad 0.5000", "adj 0.5000" or "");
+  //     adjoint: true if that line shows an adjoint (italic, as svg.py draws it)
+  //   details: its hover text
+  //   blocked: no gradient flows through it (a dashed border, dashed edges into it)
+  // The stepper stays at its step (or the last one, if there are fewer now).
+  function update(newData) {
+    newData.nodes.forEach((node, i) => {
+      const g = nodes[i];
+      for (const [line, text] of [[".rv-args", node.args], [".rv-val", node.value]]) {
+        if (text !== undefined && g.querySelector(line)) g.querySelector(line).textContent = text;
+      }
+      if (node.grad !== undefined && drawn[i]) {
+        drawn[i] = { text: node.grad, cls: node.adjoint ? "rv-grad rv-adj" : "rv-grad" };
+      }
+      if (node.details !== undefined) details[i] = node.details;
+      if (node.blocked !== undefined) {
+        // svg.py drew the dashed border for a static file; here the style sheet draws it, by the class
+        g.classList.toggle("rv-blocked", node.blocked);
+        g.querySelector("rect").removeAttribute("stroke-width");
+        g.querySelector("rect").removeAttribute("stroke-dasharray");
+        for (const k of inputEdges[i]) {
+          edges[k].querySelector("path").setAttribute("stroke-dasharray", node.blocked ? "4 3" : "none");
+        }
+      }
+    });
+    data = newData;
+    steps = newData.steps;
+    show(Math.min(current, steps.length));
+  }
+
+  root.regradViz = { update };
+}
+
+startAll("div.regrad-viz", "data-rv-ready", start);
