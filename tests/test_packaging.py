@@ -118,12 +118,27 @@ def test_readmes_on_the_index_have_no_relative_links(dists: Path) -> None:
         assert relative == [], f"{package}: links that are dead on the package index: {relative}"
 
 
+def test_wheels_ship_the_pages_static_files(dists: Path) -> None:
+    """The viewer, the network drawing and the explorer are real .js/.css files, inlined at render time."""
+    static = {
+        "regrad-viz": ["viewer.js", "viewer.css", "shell.js", "network.js", "network.css"],
+        "regrad-nn": ["explorer.js", "explorer.css"],
+    }
+    for package, files in static.items():
+        module = package.replace("-", "_")
+        (wheel,) = dists.glob(f"{module}-*.whl")
+        names = zipfile.ZipFile(wheel).namelist()
+        for name in files:
+            assert f"{module}/static/{name}" in names, (package, name)
+
+
 def test_sdists_carry_the_changelog_tests_and_licence(dists: Path) -> None:
     for package in PACKAGES:
         (sdist,) = dists.glob(f"{package.replace('-', '_')}-*.tar.gz")
         with tarfile.open(sdist) as archive:
-            names = {Path(n).name for n in archive.getnames()}
-        assert {"CHANGELOG.md", "LICENSE", "README.md", "pyproject.toml"} <= names, package
+            paths = archive.getnames()
+        assert {"CHANGELOG.md", "LICENSE", "README.md", "pyproject.toml"} <= {Path(n).name for n in paths}, package
+        assert any("/tests/test_" in n for n in paths), f"{package}: its tests are not in the sdist"
 
 
 def test_core_alone_then_with_extras(dists: Path, tmp_path: Path) -> None:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import pytest
+from scripts import HAVE_NODE, javascript_errors
 
 import regrad_viz
 from regrad import Var
@@ -141,17 +138,14 @@ def test_viz_inlined_viewer_is_compact_and_the_same_code():
         assert re.sub(r"\s*([{,])\s*", r"\1", rule.strip()).replace(": ", ":") in css, rule
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to parse JavaScript")
+@pytest.mark.skipif(not HAVE_NODE, reason="needs node to parse JavaScript")
 def test_viz_viewer_script_parses_before_and_after_compacting(tmp_path):
-    for name, code in (
-        ("shell.js", (STATIC / "shell.js").read_text(encoding="utf-8")),
-        ("source.js", (STATIC / "viewer.js").read_text(encoding="utf-8")),
-        ("inline.js", html.viewer_js()),
-    ):
-        path = tmp_path / name
-        path.write_text(code, encoding="utf-8")
-        result = subprocess.run(["node", "--check", str(path)], capture_output=True, text=True)
-        assert result.returncode == 0, result.stderr
+    scripts = {
+        "shell.js": (STATIC / "shell.js").read_text(encoding="utf-8"),
+        "source.js": (STATIC / "viewer.js").read_text(encoding="utf-8"),
+        "inline.js": html.viewer_js(),
+    }
+    assert javascript_errors(scripts, tmp_path) == []
 
 
 def overhead(fragment):
@@ -170,17 +164,3 @@ def test_viz_per_drawing_overhead_stays_small():
     assert small == other  # the same for every drawing
     inlined_as_written = sum(len((STATIC / name).read_bytes()) for name in ("viewer.css", "shell.js", "viewer.js"))
     assert small < 23_000 and small < 0.75 * inlined_as_written
-
-
-@pytest.mark.slow
-def test_viz_wheel_ships_the_viewer_files(tmp_path):
-    package = Path(__file__).resolve().parents[1]
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(package)],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("regrad_viz-*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
-    assert "regrad_viz/static/viewer.js" in names and "regrad_viz/static/viewer.css" in names
-    assert "regrad_viz/static/shell.js" in names

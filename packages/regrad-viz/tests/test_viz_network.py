@@ -5,16 +5,13 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import shutil
 import struct
-import subprocess
-import sys
-import zipfile
 import zlib
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from scripts import HAVE_NODE, javascript_errors
 
 import regrad_viz
 from regrad_viz import draw_network
@@ -237,24 +234,7 @@ def test_network_data_for_the_script():
     assert set(data["lines"]) == {"thinnest", "thickest", "faintest"}
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to parse JavaScript")
+@pytest.mark.skipif(not HAVE_NODE, reason="needs node to parse JavaScript")
 def test_network_script_parses_before_and_after_compacting(tmp_path):
-    for name, code in (("source.js", (STATIC / "network.js").read_text(encoding="utf-8")), ("inline.js", network_js())):
-        path = tmp_path / name
-        path.write_text(code, encoding="utf-8")
-        result = subprocess.run(["node", "--check", str(path)], capture_output=True, text=True)
-        assert result.returncode == 0, result.stderr
-
-
-@pytest.mark.slow
-def test_network_wheel_ships_the_network_files(tmp_path):
-    package = Path(__file__).resolve().parents[1]
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(package)],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("regrad_viz-*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
-    assert "regrad_viz/static/network.js" in names and "regrad_viz/static/network.css" in names
-    assert "regrad_viz/network.py" in names
+    scripts = {"source.js": (STATIC / "network.js").read_text(encoding="utf-8"), "inline.js": network_js()}
+    assert javascript_errors(scripts, tmp_path) == []
