@@ -162,9 +162,10 @@ def draw(
     viewer, the stepper shows the adjoints step by step either way.
 
     Drawing never changes the graph or any ``.grad``: the backward trace comes
-    from ``regrad.backward_steps``, which stores and frees nothing. A graph that
-    ``backward()`` already freed raises ``GraphError``: draw before backward, or
-    use ``backward(retain_graph=True)``.
+    from ``regrad.backward_steps``, which stores nothing and uses nothing up.
+    Any graph draws at any time: before ``backward()``, after it (the graph
+    stays, as in PyTorch), and when its backward fails (the stepper stops at
+    the failing node and says why).
     """
     check_orientation(orientation)
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 17:
