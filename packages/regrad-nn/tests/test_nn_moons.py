@@ -123,3 +123,24 @@ def test_progress_on_a_terminal_is_a_tqdm_bar(monkeypatch):
     train_moons(samples=30, hidden=(4,), epochs=12, progress=True)
     shown = terminal.getvalue()
     assert "\r" in shown and "12/12" in shown and "loss=" in shown and "acc=" in shown
+
+
+def test_the_fast_opt_in_gives_the_same_training_and_restores_the_collector(monkeypatch):
+    import gc
+
+    import regrad
+
+    seen = []
+    real = regrad.fast.gc_paused
+
+    def watched():
+        seen.append(gc.isenabled())
+        return real()
+
+    monkeypatch.setattr(regrad.fast, "gc_paused", watched)
+    plain = train_moons(epochs=5)
+    assert seen == [] and gc.isenabled()  # not asked: the collector is left alone
+    fast = train_moons(epochs=5, fast=True)
+    assert seen == [True] and gc.isenabled()  # asked: paused inside, restored after
+    assert fast.losses == plain.losses and fast.accuracies == plain.accuracies
+    assert [p.val for p in fast.model.parameters()] == [p.val for p in plain.model.parameters()]

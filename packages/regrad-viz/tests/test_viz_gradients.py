@@ -235,3 +235,26 @@ def test_viz_failed_step_message_is_made_safe():
     page.encode("utf-8")
     assert page_data(page)["steps"][-1]["error"] == "ValueError: bad\\x00value </script>\ufffd"
     ET.fromstring(drawing.to_svg())
+
+
+def test_viz_a_pytorch_style_op_whose_backward_raises_still_draws():
+    """The issue's case: a user's op written PyTorch's way, whose backward(grad) raises."""
+
+    class Broken(regrad.Op):
+        __slots__ = ("x",)
+
+        def forward(self, x):
+            self.x = x
+            return 2.0 * x
+
+        def backward(self, grad):
+            raise ArithmeticError("my backward is not written yet")
+
+    a = Var(1.5, req_grad=True, name="a")
+    y = regrad.apply(Broken, a * a) + a
+    drawing = regrad_viz.draw(y)
+    last = drawing.graph.steps[-1]
+    assert drawing.graph.nodes[last.node].title == "Broken"
+    assert last.error == "ArithmeticError: my backward is not written yet"
+    assert boxes(drawing.to_svg())["Broken"]["texts"][1] == "val 4.5000"  # the forward values are shown
+    assert page_data(drawing.to_html())["steps"][-1]["error"] == last.error

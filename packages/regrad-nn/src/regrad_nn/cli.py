@@ -154,6 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the training explorer, one HTML file to watch the network learn (needs regrad-viz)",
     )
     moons.add_argument("--no-progress", action="store_true", help="no progress bar")
+    moons.add_argument(
+        "--fast",
+        action="store_true",
+        help="opt in to regrad's speed path: pause Python's cyclic garbage collector while training "
+        "(regrad.fast.gc_paused; about 1.5x faster, identical results)",
+    )
     return parser
 
 
@@ -244,6 +250,7 @@ def _train(args: argparse.Namespace, drawing: AsyncResult[Drawing] | None = None
             momentum=args.momentum,
             activation=args.activation,
             progress=not args.no_progress,
+            fast=args.fast,
             data=None if recorder is None else (recorder.X, recorder.y),
             on_epoch=None if recorder is None else recorder.record,
         )
@@ -260,7 +267,8 @@ def _train(args: argparse.Namespace, drawing: AsyncResult[Drawing] | None = None
     print(f"final loss {result.final_loss:.6f}")
     print(f"final accuracy {result.accuracy:.1%} ({correct}/{n})")
     if args.save:
-        training = {key: value for key, value in vars(args).items() if key not in ("command", *_OUTPUTS, "no_progress")}
+        settings = ("command", *_OUTPUTS, "no_progress", "fast")  # how it ran, not what it trained
+        training = {key: value for key, value in vars(args).items() if key not in settings}
         try:
             save_model(
                 result.model, args.save, training=training, final_loss=result.final_loss, accuracy=result.accuracy
