@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -36,6 +35,8 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+
+from machine import machine  # benchmarks/machine.py: scripts run from benchmarks/ have it on the path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "support"))
@@ -145,18 +146,6 @@ def layout_seconds() -> float:
         explorer_drawing(model, "hinge")
         times.append(time.perf_counter() - start)
     return min(times)
-
-
-def machine() -> str:
-    try:
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    except (OSError, StopIteration):
-        cpu = platform.processor() or "unknown CPU"
-    return f"{os.cpu_count()}-core {platform.machine()}, {cpu}, Python {platform.python_version()}"
 
 
 def main() -> None:

@@ -34,13 +34,13 @@ from __future__ import annotations
 
 import argparse
 import gc
-import platform
 import random
 import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from machine import machine  # benchmarks/machine.py: scripts run from benchmarks/ have it on the path
 from micrograd import nn as micro_nn
 from micrograd.engine import Value
 
@@ -308,20 +308,6 @@ def same_losses(a: Run, b: Run, epochs: int) -> tuple[bool, float]:
     worst = max(abs(p - q) / max(abs(q), 1e-300) for p, q in zip(a.losses[:epochs], b.losses[:epochs]))
     same_acc = a.accuracies[:epochs] == b.accuracies[:epochs]
     return worst <= 1e-9 and same_acc, worst
-
-
-def machine() -> str:
-    try:
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    except (OSError, StopIteration):
-        cpu = platform.processor() or "unknown CPU"
-    import os
-
-    return f"{os.cpu_count()}-core {platform.machine()}, {cpu}, Python {platform.python_version()}"
 
 
 def verdict_line(name: str, run: Run, micro: Run, floor: Run, max_floor: float, min_micro: float) -> str:

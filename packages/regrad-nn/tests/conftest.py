@@ -55,3 +55,26 @@ def grads_of(model):
 def torch_mlp(torch):
     """``torch_mlp.layers(model)``, ``.forward(layers, x, activation)``, ``.grads(model)`` (skipped without torch)."""
     return SimpleNamespace(layers=torch_layers, forward=torch_forward, grads=grads_of)
+
+
+@pytest.fixture
+def no_training(monkeypatch):
+    """Make any training fail the test: the problem must be found before it."""
+    import regrad_nn.moons
+
+    def train_moons(**options):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(regrad_nn.moons, "train_moons", train_moons)
+
+
+@pytest.fixture
+def one_error_line():
+    """``one_error_line(err)``: the one line a CLI error prints to stderr (the test fails if there are more)."""
+
+    def check(err):
+        lines = err.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("regrad-nn moons: error: "), err
+        return lines[0]
+
+    return check

@@ -107,22 +107,6 @@ def status(argv):
         return exit_info.code
 
 
-@pytest.fixture
-def no_training(monkeypatch):
-    """Make any training fail the test: the problem must be found before it."""
-
-    def train_moons(**options):
-        raise AssertionError("training started")
-
-    monkeypatch.setattr(regrad_nn.moons, "train_moons", train_moons)
-
-
-def one_error_line(err):
-    lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("regrad-nn moons: error: "), err
-    return lines[0]
-
-
 def test_version_and_help(capsys):
     assert status(["--version"]) == 0
     assert capsys.readouterr().out == f"regrad-nn {__version__}\n"
@@ -163,12 +147,12 @@ def test_one_epoch_is_singular(tmp_path, capsys):
         ("--plot", "", "--plot: the path is empty"),
     ],
 )
-def test_bad_values_exit_2_with_one_line_before_training(capsys, no_training, option, value, message):
+def test_bad_values_exit_2_with_one_line_before_training(capsys, no_training, option, value, message, one_error_line):
     assert status(["moons", option, value]) == 2
     assert message in one_error_line(capsys.readouterr().err)
 
 
-def test_output_paths_are_checked_before_training(tmp_path, capsys, no_training):
+def test_output_paths_are_checked_before_training(tmp_path, capsys, no_training, one_error_line):
     (tmp_path / "file.txt").write_text("")
     cases = [
         (["--save", str(tmp_path / "missing" / "m.json")], f"--save {tmp_path}/missing/m.json: the folder"),
@@ -186,7 +170,7 @@ def test_output_paths_are_checked_before_training(tmp_path, capsys, no_training)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]  # nothing written, not even a probe
 
 
-def test_an_unwritable_folder_is_reported_before_training(tmp_path, capsys, monkeypatch, no_training):
+def test_an_unwritable_folder_is_reported_before_training(tmp_path, capsys, monkeypatch, no_training, one_error_line):
     def denied(path, mode="r"):
         raise PermissionError(13, "Permission denied", str(path))
 
@@ -197,7 +181,7 @@ def test_an_unwritable_folder_is_reported_before_training(tmp_path, capsys, monk
 
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write in any folder")
-def test_a_read_only_folder_is_reported_before_training(tmp_path, capsys, no_training):
+def test_a_read_only_folder_is_reported_before_training(tmp_path, capsys, no_training, one_error_line):
     folder = tmp_path / "read-only"
     folder.mkdir()
     folder.chmod(0o500)
@@ -216,7 +200,7 @@ def test_plot_formats_follow_the_extension(tmp_path):
     assert (tmp_path / "b.PDF").read_bytes().startswith(b"%PDF")
 
 
-def test_a_diverging_run_exits_1_and_saves_nothing(tmp_path, capsys):
+def test_a_diverging_run_exits_1_and_saves_nothing(tmp_path, capsys, one_error_line):
     done = status(["moons", "--lr", "1e300", "--no-progress", "--save", str(tmp_path / "m.json")])
     assert done == 1
     captured = capsys.readouterr()
@@ -267,7 +251,7 @@ def test_exit_statuses_are_documented():
             assert re.search(rf"\b{code}\b", text), code
 
 
-def test_a_write_failing_after_training_is_one_line(tmp_path, capsys, monkeypatch):
+def test_a_write_failing_after_training_is_one_line(tmp_path, capsys, monkeypatch, one_error_line):
     def disk_full(*args, **options):
         raise OSError(28, "No space left on device")
 

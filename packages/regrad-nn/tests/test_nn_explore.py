@@ -247,22 +247,6 @@ SMALL = [
 ]
 
 
-@pytest.fixture
-def no_training(monkeypatch):
-    """Make any training fail the test: the problem must be found before it."""
-
-    def train_moons(**options):
-        raise AssertionError("training started")
-
-    monkeypatch.setattr(regrad_nn.moons, "train_moons", train_moons)
-
-
-def one_error_line(err):
-    lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("regrad-nn moons: error: "), err
-    return lines[0]
-
-
 def test_explore_command_writes_the_same_page_as_the_recorder(tmp_path, capsys):
     path = tmp_path / "explorer.html"
     assert main([*SMALL, "--no-progress", "--explore", str(path)]) == 0
@@ -273,7 +257,7 @@ def test_explore_command_writes_the_same_page_as_the_recorder(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["explorer.html"]
 
 
-def test_explore_command_checks_its_path_before_training(tmp_path, capsys, no_training):
+def test_explore_command_checks_its_path_before_training(tmp_path, capsys, no_training, one_error_line):
     (tmp_path / "file.txt").write_text("")
     cases = [
         (["--explore", ""], "--explore: the path is empty"),
@@ -290,7 +274,9 @@ def test_explore_command_checks_its_path_before_training(tmp_path, capsys, no_tr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
 
 
-def test_explore_command_without_regrad_viz_says_so_before_training(tmp_path, capsys, monkeypatch, no_training):
+def test_explore_command_without_regrad_viz_says_so_before_training(
+    tmp_path, capsys, monkeypatch, no_training, one_error_line
+):
     monkeypatch.setitem(sys.modules, "regrad_viz", None)
     assert main(["moons", "--explore", str(tmp_path / "e.html")]) == 2
     line = one_error_line(capsys.readouterr().err)
@@ -298,7 +284,7 @@ def test_explore_command_without_regrad_viz_says_so_before_training(tmp_path, ca
     assert list(tmp_path.iterdir()) == []
 
 
-def test_explore_command_diverging_or_interrupted_writes_nothing(tmp_path, capsys, monkeypatch):
+def test_explore_command_diverging_or_interrupted_writes_nothing(tmp_path, capsys, monkeypatch, one_error_line):
     path = tmp_path / "e.html"
     assert main(["moons", "--lr", "1e300", "--no-progress", "--explore", str(path)]) == 1
     assert "nothing was saved" in one_error_line(capsys.readouterr().err)
