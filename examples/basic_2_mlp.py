@@ -47,8 +47,8 @@ def draw(y: Var, path: Path, orientation: str) -> Path | None:
     return Path(draw_to_html(y, str(path), orientation))
 
 
-def main(out: Path, seed: int = 0) -> Path | None:
-    """Print the network, draw both graphs after backward; returns the elementwise graph's path (None without viz)."""
+def main(out: Path, seed: int = 0) -> list[Path]:
+    """Print the network, draw both graphs after backward; returns the pages written (none without viz)."""
     model, _, y = build(fused=False, seed=seed)
     fused_model, _, y_fused = build(fused=True, seed=seed)
     print("number of parameters", len(model.parameters()))
@@ -59,11 +59,11 @@ def main(out: Path, seed: int = 0) -> Path | None:
     for (name, p), q in zip(model.named_parameters(), fused_model.parameters()):
         print(f"  d y / d {name:22s} = {p.grad: .6f}  (fused: {q.grad: .6f})")
 
-    path = draw(y, out / "computed_graph_mlp", "BT")  # after backward: the gradients are in the picture
-    fused_path = draw(y_fused, out / "computed_graph_mlp_fused", "LR")  # wide: its inputs side by side
-    if fused_path:
-        print("one node per neuron:", fused_path)
-    return path
+    pages = [
+        draw(y, out / "computed_graph_mlp", "BT"),  # after backward: the gradients are in the picture
+        draw(y_fused, out / "computed_graph_mlp_fused", "LR"),  # one node per neuron; wide: its inputs side by side
+    ]
+    return [page for page in pages if page]
 
 
 if __name__ == "__main__":
@@ -72,6 +72,5 @@ if __name__ == "__main__":
     parser.add_argument("--seed", type=int, default=0, help="seed of Python's random (the weights)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    path = main(args.out, args.seed)
-    if path:
-        print("wrote", path)
+    for page in main(args.out, args.seed):
+        print("wrote", page)

@@ -2,8 +2,8 @@
 
 1. the original regrad's example: a forward and a backward pass (prints 24.7041,
    222.1341, 978.7784);
-2. three computation graphs as self-contained HTML pages: y = a + a**2,
-   a sigmoid built from primitives, and a small MLP;
+2. computation graphs as self-contained HTML pages: y = a + a**2, a sigmoid
+   built from primitives, and a small MLP (drawn op by op and neuron by neuron);
 3. an MLP trained on the two moons, with its decision boundary as a PNG.
 
 Everything is written to --out (default: out/). Open the .html files in any
@@ -30,7 +30,7 @@ def main() -> None:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
 
-    written = [basic_0_usage.main(out), basic_1_sigmoid.main(out), basic_2_mlp.main(out)]
+    written = [basic_0_usage.main(out), basic_1_sigmoid.main(out), *basic_2_mlp.main(out)]
 
     result = train_moons(epochs=args.epochs, progress=True)
     plot = plot_decision_boundary(result.model, result.X, result.y, out / "moons_mlp.png", title="regrad MLP on moons")

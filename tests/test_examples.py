@@ -63,7 +63,14 @@ def test_demo_runs_the_whole_tour(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:3] == ["24.7041", "222.1341", "978.7784"]
-    for name in ["computed_graph_pow.html", "computed_graph_sigmoid.html", "computed_graph_mlp.html", "moons_mlp.png"]:
+    pages = [
+        "computed_graph_pow.html",
+        "computed_graph_sigmoid.html",
+        "computed_graph_mlp.html",
+        "computed_graph_mlp_fused.html",
+    ]
+    for name in [*pages, "moons_mlp.png"]:
+        assert f"   {tmp_path / name}" in result.stdout.splitlines(), name  # listed among the files written
         assert (tmp_path / name).stat().st_size > 0, name
 
 
