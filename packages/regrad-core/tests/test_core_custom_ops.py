@@ -157,6 +157,66 @@ def test_make_node_builds_what_apply_builds_and_checks_its_inputs() -> None:
     with pytest.raises(TypeError, match="defines derivatives"):
         regrad.make_node(TorchStyleSoftplus(), (w,), 1.0)
     assert not regrad.make_node(op, (x,), op.forward(x.val)).req_grad  # constants in: a constant out
+    with pytest.raises(TypeError, match=r"make_node\(\): inputs must be Vars, got \[2\.0\]"):
+        regrad.make_node(op, (2.0, w), 1.0)  # type: ignore[arg-type]  # before the first input that needs grad
+
+
+class UncheckedGate(Op):
+    """Passes x where g > 0; a list of derivatives, unchecked (``check_results = False``), may block."""
+
+    may_block = True
+    check_results = False
+
+    def forward(self, x: float, g: float) -> float:
+        return x if g > 0 else 0.0
+
+    def derivatives(self, z, x, g):
+        return [1.0, 0.0] if regrad.ops.value(g) > 0 else None
+
+
+def test_an_unchecked_blocking_op_may_return_its_derivatives_as_a_list() -> None:
+    x = Var(3.0, req_grad=True)
+    y = regrad.apply(UncheckedGate, x * 2.0, Var(1.0, req_grad=True))
+    y.backward()
+    assert x.grad == 2.0  # the pass went behind the gate
+
+
+class Scaled(Op):
+    """PyTorch's style, with a setting made in __init__ that is not listed in arg_names."""
+
+    def __init__(self, k: float) -> None:
+        self.k = k
+
+    def forward(self, x: float) -> float:
+        self.x = x
+        return self.k * x
+
+    def backward(self, grad: float) -> tuple[float]:
+        return (self.k * grad,)
+
+
+def test_backward_releases_only_what_forward_saved_in_a_torch_style_op() -> None:
+    x = Var(3.0, req_grad=True)
+    y = regrad.apply(Scaled, x, k=2.0) * x
+    scaled = y.src[0].op
+    y.backward()
+    assert scaled.k == 2.0 and not hasattr(scaled, "x")  # the setting stays, the saved context is released
+    steps = regrad.backward_steps(y)  # the graph can still be replayed (and drawn)
+    assert [s.derivatives for s in steps if s.node.op is scaled] == [(2.0,)]
+    assert x.grad == 12.0  # d/dx 2x * x
+
+
+def test_the_gradient_functions_do_not_rerun_a_torch_style_forward_on_a_fresh_graph() -> None:
+    calls = []
+
+    class Counted(Scaled):
+        def forward(self, x: float) -> float:
+            calls.append(x)
+            return super().forward(x)
+
+    x = Var(3.0, req_grad=True)
+    y = regrad.apply(Counted, x, k=2.0)
+    assert regrad.grad(y, x) == (2.0,) and calls == [3.0]  # forward ran once, when the graph was built
 
 
 def test_var_accepts_numpy_bools_and_integral_exponents() -> None:

@@ -22,6 +22,8 @@ def test_abs_and_ordering_compare_values_and_build_no_graph() -> None:
     assert sorted([b, a]) == [a, b]
     with pytest.raises(TypeError, match="cannot compare a Var with str"):
         _ = a < "x"  # type: ignore[operator]
+    np = pytest.importorskip("numpy")
+    assert (Var(1.0) >= np.True_) is True and (Var(0.5) < np.True_) is True  # NumPy's bool, as Var() takes it
 
 
 def test_equality_and_hash_stay_identity_based() -> None:

@@ -116,6 +116,32 @@ def test_grad_touches_no_grad_and_gives_zero_for_unused_inputs() -> None:
         regrad.grad(out, x)
 
 
+def test_gradients_taken_with_create_graph_are_vars_of_their_own() -> None:
+    x, y = Var(2.0, req_grad=True), Var(5.0, req_grad=True)
+    gx, gy = regrad.grad(x + y, [x, y], create_graph=True)
+    assert isinstance(gx, Var) and isinstance(gy, Var) and (gx.val, gy.val) == (1.0, 1.0)
+    (dx,) = regrad.grad(x * y, x, create_graph=True)  # d(x * y)/dx is y, but not y itself
+    assert dx is not y and dx.val == 5.0 and regrad.grad(dx, y) == (1.0,)
+    y.val = 7.0
+    assert dx.val == 5.0  # changing y does not change a gradient already taken
+    (x * y).backward(create_graph=True)
+    assert isinstance(x.grad, Var) and x.grad is not y and x.grad.val == 7.0
+    (x + y).backward(create_graph=True)
+    assert isinstance(y.grad, Var) and y.grad.val == 2.0 + 1.0
+
+
+def test_the_hessian_of_a_power_is_symmetric_where_the_exponent_is_zero() -> None:
+    """d/db of d(a ** b)/da = b a**(b-1) is a**(b-1) at b = 0: PyTorch drops it (its first derivative is a masked 0)."""
+    h = regrad.hessian(lambda a, b: a**b, [2.0, 0.0])
+    assert h[0][1] == pytest.approx(0.5) and h[1][0] == pytest.approx(0.5)
+    eps = 1e-6  # central differences of the gradient
+    dfa = lambda a, b: b * a ** (b - 1)  # noqa: E731
+    assert h[0][1] == pytest.approx((dfa(2.0, eps) - dfa(2.0, -eps)) / (2 * eps), rel=1e-6)
+    a, b = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (2.0, 0.0))
+    (ta,) = torch.autograd.grad(a**b, a, create_graph=True)
+    assert torch.autograd.grad(ta, b)[0].item() == 0.0  # the documented difference
+
+
 def test_grad_with_respect_to_an_intermediate_var() -> None:
     x = Var(0.5, req_grad=True)
     h = x * 3.0

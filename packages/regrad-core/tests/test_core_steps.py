@@ -102,6 +102,25 @@ def test_a_relu_at_nan_lets_the_gradient_through() -> None:
     assert not steps[0].blocked and steps[0].derivatives == (1.0,)
 
 
+def test_a_relu_at_minus_infinity_passes_zero_so_that_zero_times_infinity_behind_it_is_nan() -> None:
+    x = Var(0.0, req_grad=True)
+    y = x.log().relu()  # log(0) = -inf, whose derivative at 0 is inf
+    steps = regrad.backward_steps(y)
+    assert not steps[0].blocked and steps[0].derivatives == (0.0,)
+    y.backward()
+    torch = pytest.importorskip("torch")
+    t = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+    t.log().relu().backward()
+    assert math.isnan(t.grad.item()) and math.isnan(x.grad)
+
+
+def test_backward_steps_checks_its_starting_gradient() -> None:
+    x = Var(2.0, req_grad=True)
+    with pytest.raises(TypeError, match="backward_steps\\(\\) grad must be a real number, got str"):
+        regrad.backward_steps(x * x, grad="ab")  # type: ignore[arg-type]
+    assert regrad.backward_steps(x * x, grad=3)[0].input_grads == (6.0, 6.0)
+
+
 class Explodes(Op):
     def forward(self, x: float) -> float:
         return x

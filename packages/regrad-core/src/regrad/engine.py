@@ -4,13 +4,14 @@ Reverse mode computes dL/dv for every v that L depends on in one sweep from L
 back to the leaves. It takes two walks over the graph:
 
 1. ``_plan`` lists the nodes in *topological order*, each node before all of
-   its inputs, and asks each node's op for its local derivatives
-   d(node)/d(input). An op may answer that no gradient flows through the node
-   for these values (a ReLU that is off); the walk then does not go past it,
-   so whatever lies behind costs nothing.
-2. ``_sweep`` applies the chain rule node by node in that order. Each node has
-   received the contributions of all its consumers by the time it is reached,
-   so its adjoint dL/d(node) is complete, and it passes on
+   its inputs. An op that may stop the gradient (``may_block``) is asked for
+   its local derivatives right there: it may answer that no gradient flows
+   through the node for these values (a ReLU that is off), and the walk then
+   does not go past it, so whatever lies behind costs nothing.
+2. ``_sweep`` applies the chain rule node by node in that order, asking the
+   other ops for their local derivatives d(node)/d(input) as it reaches them.
+   Each node has received the contributions of all its consumers by then, so
+   its adjoint dL/d(node) is complete, and it passes on
    dL/d(input) += dL/d(node) * d(node)/d(input).
 
 The adjoints of intermediate nodes live in a dict only while the sweep needs
@@ -146,7 +147,7 @@ def _plan(
                     raise
                 rule = _Failed(error)  # the stepper shows it at this node
         stack.append((node, rule))
-        if rule is _ASK or rule is _CALL_BACKWARD or type(rule) is tuple:
+        if rule is not None and type(rule) is not _Failed:  # a gradient flows: visit the inputs
             try:
                 for parent in node.src:
                     if parent.req_grad and parent not in visited:
@@ -218,20 +219,29 @@ def _is_var(x: object) -> bool:
     return type(x).__name__ == "Var" and type(x).__module__ == "regrad.var"
 
 
-def _call_backward(op: Op, grad: float, src: tuple[Var, ...], rerun_forward: bool = False) -> tuple[float, ...]:
-    """``op.backward(grad)`` for an op written PyTorch's way, checked."""
-    if rerun_forward:  # its saved context may have been released: ops are pure, so compute it again
+def _call_backward(node: Var, grad: Any) -> tuple[float, ...]:
+    """``op.backward(grad)`` at ``node``, for an op written PyTorch's way, checked."""
+    op: Op = node.op  # type: ignore[assignment]
+    src: tuple[Var, ...] = node.src  # type: ignore[assignment]
+    if node._released:  # a backward() released its saved context: ops are pure, so compute it again
         op.forward(*[x.val for x in src])
     return _checked(op, "backward", op.backward(grad), len(src))
 
 
+def _attribute_names(op: Op) -> set[str]:
+    """The names of the attributes ``op`` has a value for, in its ``__slots__`` or its ``__dict__``."""
+    names = set(getattr(op, "__dict__", ()))
+    for cls in type(op).__mro__:
+        slots = cls.__dict__.get("__slots__", ())
+        names.update([slots] if isinstance(slots, str) else slots)
+    names -= {"__dict__", "__weakref__", "_saved_names"}
+    return {name for name in names if hasattr(op, name)}
+
+
 def _forget_saved_context(op: Op) -> None:
-    """Delete what a PyTorch-style op saved in forward (every slot or attribute that is not an argument)."""
-    keep = set(op.arg_names)
-    names = [name for cls in type(op).__mro__ for name in cls.__dict__.get("__slots__", ())]
-    names += list(getattr(op, "__dict__", {}))
-    for name in names:
-        if name not in keep and name not in ("__dict__", "__weakref__") and hasattr(op, name):
+    """Delete what a PyTorch-style op's forward saved in it (``apply`` noted the names in ``op._saved_names``)."""
+    for name in getattr(op, "_saved_names", ()):
+        if hasattr(op, name):
             delattr(op, name)
 
 
@@ -269,7 +279,7 @@ def _sweep(
                 if derivatives is _ASK:
                     derivatives = _local_derivatives(node.op, node, create_graph)  # type: ignore[arg-type]
                 elif derivatives is _CALL_BACKWARD:  # it multiplies by grad itself: these are the contributions
-                    derivatives = _call_backward(node.op, g, src, rerun_forward=on_step is not None)  # type: ignore[arg-type]
+                    derivatives = _call_backward(node, g)
                     g = 1.0  # so that g * d below is d, exactly
                 else:
                     raise derivatives.error  # type: ignore[union-attr]
@@ -277,7 +287,7 @@ def _sweep(
                 if on_step is not None:
                     on_step(node, upstream, _Failed(error), g)
                 raise
-        if derivatives is None or src is None:  # None: no gradient flows past this node
+        if derivatives is None or src is None:  # a leaf, or a node no gradient flows past
             pass
         elif create_graph:
             for parent, d in zip(src, derivatives):
@@ -293,7 +303,7 @@ def _sweep(
                         total = adjoint.get(parent)
                         adjoint[parent] = c if total is None else total + c
         if on_step is not None:
-            on_step(node, upstream, None if src is None else derivatives, g)
+            on_step(node, upstream, derivatives, g)
     return leaves
 
 
@@ -315,21 +325,24 @@ def _release(plan: Plan) -> None:
                 _forget_saved_context(node.op)
 
 
-def backward(root: Var, grad: Any = 1.0, retain_graph: bool = False, create_graph: bool = False) -> None:
-    """Add dL/d(leaf) * grad to ``.grad`` of every leaf that requires grad and that a gradient reaches.
+def gradients(
+    root: Var, grad: Any, retain_graph: bool, create_graph: bool = False, on_step: StepCallback | None = None
+) -> list[tuple[Var, Any]]:
+    """The backward pass from ``root``: (leaf, d(root)/d(leaf) * grad) for each leaf a gradient reaches.
 
-    ``grad`` is a checked number (``Var.backward`` checks it). Nothing is
-    stored before the whole sweep succeeded. Without ``retain_graph`` the
-    nodes are marked as used: the graph stays (it can be drawn, and
+    What ``Var.backward`` stores and ``regrad.grad`` returns; ``grad`` is
+    checked by them (a number, or a Var with ``create_graph``, where the
+    gradients are Vars or numbers). Without ``retain_graph`` the nodes are
+    then marked as used: the graph stays (it can be drawn, and
     ``backward_steps`` replays it) but a second backward through it raises
-    RuntimeError. With ``create_graph`` the gradients are Vars.
+    RuntimeError.
     """
     _require_grad(root)
     plan = _plan(root, create_graph)
-    for leaf, g in _sweep(plan, grad, create_graph):
-        leaf.grad = g if leaf.grad is None else leaf.grad + g
+    leaves = _sweep(plan, grad, create_graph, on_step)
     if not retain_graph:
         _release(plan)
+    return leaves
 
 
 # --------------------------------------------------------------------------
@@ -369,9 +382,12 @@ def backward_steps(root: Var, grad: float | None = None, record_errors: bool = F
     With ``record_errors=True``, a node whose rule raises ends the list with a
     step whose ``error`` holds the exception, instead of raising it.
     """
+    if grad is None:
+        grad = 1.0
+    elif not isinstance(grad, numbers.Real) or isinstance(grad, bool):
+        raise TypeError(f"backward_steps() grad must be a real number, got {type(grad).__name__}: {grad!r:.80}")
     _require_grad(root)
     plan = _plan(root, allow_released=True, record_errors=record_errors)
-    rule_of = dict(zip(*plan))
     steps: list[BackwardStep] = []
 
     def record(node: Var, g: Any, derivatives: Any, factor: Any) -> None:
@@ -383,12 +399,12 @@ def backward_steps(root: Var, grad: float | None = None, record_errors: bool = F
             steps.append(BackwardStep(node, g, (), blocked=True))
         else:
             sent = tuple(factor * d for d in derivatives)
-            if rule_of[node] is _CALL_BACKWARD:  # its local derivatives: what backward returns for grad = 1
-                derivatives = _call_backward(node.op, 1.0, node.src)  # type: ignore[arg-type]
+            if not node.op.has_derivatives:  # PyTorch's style: its local derivatives are what backward(1.0) returns
+                derivatives = _call_backward(node, 1.0)
             steps.append(BackwardStep(node, g, sent, tuple(derivatives)))
 
     try:
-        _sweep(plan, 1.0 if grad is None else grad, on_step=record)
+        _sweep(plan, float(grad), on_step=record)
     except Exception:
         if not (record_errors and steps and steps[-1].error is not None):
             raise

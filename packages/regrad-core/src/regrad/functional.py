@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import engine
-from .var import Var, _real_value
+from .var import Var, _gradient_var, _real_value, _seed
 
 
 def _as_var_list(inputs: Var | Sequence[Var], who: str) -> list[Var]:
@@ -42,8 +42,9 @@ def grad(
     """d(output)/d(input) * grad for each input, as a tuple in the same order; no ``.grad`` is touched.
 
     Floats, or with ``create_graph=True`` Vars whose graphs compute them (so
-    they can be differentiated again). An input that ``output`` does not
-    depend on gets 0.0 (a constant ``Var(0.0)`` with ``create_graph``).
+    they can be differentiated again; a constant Var where the derivative is
+    a number). An input that ``output`` does not depend on gets 0.0 (a
+    constant ``Var(0.0)`` with ``create_graph``).
     ``inputs`` may be leaves or intermediate Vars. ``retain_graph`` defaults to
     ``create_graph``; without it the graph is used up as by ``backward()``.
 
@@ -56,26 +57,18 @@ def grad(
     if not isinstance(output, Var):
         raise TypeError(f"grad: output must be a Var, got {type(output).__name__}")
     wanted = _as_var_list(inputs, "grad")
-    if grad is None:
-        seed: Any = 1.0
-    elif create_graph and isinstance(grad, Var):
-        seed = grad
-    else:
-        seed = _real_value(grad, "grad() grad")
-    engine._require_grad(output)
-    plan = engine._plan(output, create_graph)
-    found: dict[Var, Any] = {}
-    wanted_set = set(wanted)
+    seed = _seed(grad, create_graph, "grad()")
+    retain = create_graph if retain_graph is None else retain_graph
+    found: dict[Var, Any] = dict.fromkeys(wanted, 0.0)  # 0.0 for an input no gradient reaches
 
-    def capture(node: Var, g: Any, *_: Any) -> None:
-        if node in wanted_set:
+    def capture(node: Var, g: Any, *_: Any) -> None:  # the adjoint of every node the sweep reaches
+        if node in found:
             found[node] = g
 
-    engine._sweep(plan, seed, create_graph, on_step=capture)
-    if not (create_graph if retain_graph is None else retain_graph):
-        engine._release(plan)
-    zero: Any = Var(0.0) if create_graph else 0.0
-    return tuple(found.get(x, zero) for x in wanted)
+    engine.gradients(output, seed, retain, create_graph, on_step=capture)
+    if create_graph:
+        return tuple(_gradient_var(found[x]) for x in wanted)
+    return tuple(found[x] for x in wanted)
 
 
 def _check_point(f: Callable[..., Var], primals: Sequence[float], who: str) -> list[float]:
@@ -129,7 +122,7 @@ def jvp(f: Callable[..., Var], primals: Sequence[float], tangents: Sequence[floa
         if rule is engine._ASK:
             rule = engine._local_derivatives(node.op, node)
         elif rule is engine._CALL_BACKWARD:  # what backward returns for grad = 1: the local derivatives
-            rule = engine._call_backward(node.op, 1.0, node.src)  # type: ignore[arg-type]
+            rule = engine._call_backward(node, 1.0)
         if rule is None:  # no gradient flows: the tangent is 0 too
             tangent[node] = 0.0
             continue
@@ -159,7 +152,7 @@ def hessian(f: Callable[..., Var], primals: Sequence[float]) -> list[list[float]
     first = grad(out, leaves, create_graph=True)
     rows = []
     for g in first:
-        if isinstance(g, Var) and g.req_grad:
+        if g.req_grad:
             rows.append([float(v) for v in grad(g, leaves, retain_graph=True)])
         else:
             rows.append([0.0] * len(values))

@@ -162,7 +162,9 @@ class Op:
     ``check_results = False`` in a class whose rules are tested to skip that.
     """
 
-    __slots__ = ()
+    #: for PyTorch-style ops: the names of what forward saved (``apply`` notes them; backward() releases them)
+    __slots__ = ("_saved_names",)
+    _saved_names: tuple[str, ...]
     #: names of constructor arguments that are part of the op (shown in drawings)
     arg_names: tuple[str, ...] = ()
     #: whether the engine checks what this op's rules return (False for regrad's own ops)
@@ -329,7 +331,10 @@ class VarPow(Op):
 
     def derivatives(self, z: Any, a: Any, b: Any) -> tuple[Any, ...]:
         a_val, b_val = value(a), value(b)
-        da = 0.0 if b_val == 0 else b * power(a, b - 1)
+        # b * a**(b-1) is 0 * inf or 0 * NaN at b = 0 where a is 0 or not finite: PyTorch takes 0 there.
+        # Elsewhere it stays a product even at b = 0 (worth 0), so that d/db of it exists (create_graph).
+        zero_times_inf = b_val == 0 and not (math.isfinite(a_val) and a_val != 0)
+        da = 0.0 if zero_times_inf else b * power(a, b - 1)
         if a_val == 0 and b_val > 0:  # z = 0 for every exponent near b
             return da, 0.0
         if a_val > 0 or not (math.isfinite(a_val) and math.isfinite(b_val)):
@@ -457,7 +462,9 @@ class Relu(Op):
 
     Where x <= 0 no gradient flows at all (PyTorch passes an exact 0 there,
     whatever arrives from above), so ``derivatives`` says None and the
-    backward pass does not look behind this node.
+    backward pass does not look behind this node. Except at x = -inf: what
+    made it may have an infinite derivative (log at 0), and 0 * inf is NaN
+    there, as in PyTorch, so the 0 is passed on.
     """
 
     __slots__ = ()
@@ -467,7 +474,11 @@ class Relu(Op):
         return relu(x)
 
     def derivatives(self, z: Any, x: Any) -> tuple[Any, ...] | None:
-        return None if value(z) == 0 else (1.0,)  # z is NaN for x = NaN: the gradient passes
+        if value(z) != 0:  # on (z is NaN for x = NaN: the gradient passes, as in PyTorch)
+            return (1.0,)
+        if value(x) == -math.inf:  # off, but what lies behind may have an infinite derivative: 0 * inf is NaN
+            return (0.0,)
+        return None
 
 
 class Abs(Op):

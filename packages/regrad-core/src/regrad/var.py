@@ -291,14 +291,33 @@ class Var:
         computes the derivative, so it can be differentiated again (Hessians,
         Newton's method). ``retain_graph`` then defaults to True, as in PyTorch.
         """
-        if grad is None:
-            seed: float | Var = 1.0
-        elif create_graph and isinstance(grad, Var):
-            seed = grad
-        else:
-            seed = _real_value(grad, "backward() grad")
+        seed = _seed(grad, create_graph, "backward()")
         retain = create_graph if retain_graph is None else retain_graph
-        engine.backward(self, seed, retain_graph=retain, create_graph=create_graph)
+        for leaf, g in engine.gradients(self, seed, retain, create_graph):  # all computed before any is stored
+            if create_graph:
+                g = _gradient_var(g)
+            leaf.grad = g if leaf.grad is None else leaf.grad + g
+
+
+def _seed(grad: object, create_graph: bool, who: str) -> float | Var:
+    """The gradient a backward pass starts from: 1.0 by default, a checked number, or a Var with create_graph."""
+    if grad is None:
+        return 1.0
+    if create_graph and isinstance(grad, Var):
+        return grad
+    return _real_value(grad, f"{who} grad")
+
+
+def _gradient_var(g: float | Var) -> Var:
+    """A gradient taken with ``create_graph``, as a Var of its own.
+
+    A number becomes a constant Var. A leaf is not handed out as a gradient
+    itself (d(x * y)/dx is y: changing y would change the gradient): the
+    gradient is ``y * 1.0``, a node whose graph still leads to y.
+    """
+    if not isinstance(g, Var):
+        return Var(g)
+    return g * 1.0 if g.op is None else g
 
 
 _HINTS = {
@@ -325,8 +344,8 @@ def _compared(other: object) -> float:
     """The value to compare a Var with: a Var's value or a real number (TypeError otherwise)."""
     if type(other) is Var:
         return other.val
-    if isinstance(other, numbers.Real):
-        return float(other)
+    if isinstance(other, numbers.Real) or _is_numpy_bool(other):  # the numbers a Var can be made of
+        return _real_value(other)
     raise TypeError(f"cannot compare a Var with {type(other).__name__}: {other!r:.60}")
 
 
@@ -422,7 +441,12 @@ def apply(op: type[ops.Op] | ops.Op, *inputs: Operand, **args: object) -> Var:
         op = op(**args)
     else:
         raise TypeError(f"apply() needs an Op subclass or instance, got {op!r}")
-    out = _apply(op, inputs)
+    if op.has_derivatives:
+        out = _apply(op, inputs)
+    else:  # PyTorch's style: what forward saves in the op is its context, released by backward()
+        before = engine._attribute_names(op)
+        out = _apply(op, inputs)
+        op._saved_names = tuple(engine._attribute_names(op) - before)
     result = out.val
     if type(result) is not float:
         if not isinstance(result, numbers.Real) or isinstance(result, bool):
@@ -439,7 +463,8 @@ def make_node(op: ops.Op, inputs: tuple[Var, ...], value: float) -> Var:
     does this). ``value`` must be what ``op.forward`` returns for the inputs'
     values (compute it with the op's own formula): the backward pass and the
     drawings take it as the node's value. ``inputs`` must be a tuple of Vars:
-    for speed, make_node does not look at each one (a non-Var makes
+    for speed, make_node looks at them only up to the first one that requires
+    grad (a non-Var there raises TypeError here; one after it makes
     ``backward`` and drawings raise TypeError naming the node). Use ``apply``
     otherwise.
     """
@@ -449,7 +474,12 @@ def make_node(op: ops.Op, inputs: tuple[Var, ...], value: float) -> Var:
         raise TypeError(f"make_node() needs an instance of an Op that defines derivatives(), got {op!r}")
     if type(value) is not float:
         value = _real_value(value, f"{op.name} value")
-    if _mode.enabled and any(map(_needs_grad, inputs)):  # as in _node
+    try:
+        needs_grad = any(map(_needs_grad, inputs))
+    except AttributeError:
+        bad = [x for x in inputs if not isinstance(x, Var)]
+        raise TypeError(f"make_node(): inputs must be Vars, got {bad!r:.100}") from None
+    if needs_grad and _mode.enabled:  # _node(value, op, inputs, needs_grad), inline: a layer makes many
         return _fill(_new_var(Var), value, True, op, inputs, None)
     return _fill(_new_var(Var), value, False, None, None, None)
 
