@@ -132,8 +132,8 @@ def running_chromium() -> Iterator[Any]:
 
 #: JavaScript, true once every drawing and training explorer on the page is started (its script marks each)
 EVERYTHING_STARTED = (
-    "!document.querySelector('div.regrad-viz:not([data-rv-ready]), div.rv-network:not([data-rv-network-ready]), "
-    "div.regrad-explorer:not([data-rx-ready])')"
+    "!document.querySelector('div.regrad-viz:not(.rv-network):not([data-rv-ready]), "
+    "div.rv-network:not([data-rv-network-ready]), div.regrad-explorer:not([data-rx-ready])')"
 )
 
 

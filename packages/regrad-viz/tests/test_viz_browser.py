@@ -295,6 +295,76 @@ def test_viz_browser_graph_never_moves_while_stepping(tmp_path, open_html, width
     assert log.problems() == []
 
 
+#: every box's classes and gradient line, every mark of the step shown and every edge label, in order
+STEPPER_STATE = """el => [
+  Array.from(el.querySelectorAll('g[data-node]')).map(g => {
+    const line = g.querySelector('.rv-grad');
+    return [g.getAttribute('class'), line && line.textContent, line && line.getAttribute('class')];
+  }),
+  Array.from(el.querySelectorAll('g[data-src]')).map(g => g.getAttribute('class')),
+  Array.from(el.querySelectorAll('.rv-label')).map(g => g.textContent),
+  el.querySelector('.rv-info').textContent,
+  el.querySelector('.rv-count').textContent,
+]"""
+
+
+def test_viz_browser_next_shows_what_a_replay_from_the_start_shows(tmp_path, open_html):
+    """Next applies only its own step; Prev and End replay from the start: the drawing must not tell them apart."""
+    x = Var(0.5)
+    root = mlp_output(2, [3, 1], inputs=[x, x**2])
+    root.backward(retain_graph=True)
+    drawing = regrad_viz.draw(root, show_adjoints=True)  # drawn adjoints, which the first step clears
+    page, log = open_html(drawing.save(tmp_path / "replay.html"))
+    panel = page.locator("div.regrad-viz")
+    n = len(drawing.graph.steps)
+    one_by_one = [panel.evaluate(STEPPER_STATE)]
+    for _ in range(n):
+        page.click("button.rv-next")
+        one_by_one.append(panel.evaluate(STEPPER_STATE))
+    panel.focus()
+    page.keyboard.press("Home")
+    page.keyboard.press("End")
+    assert panel.evaluate(STEPPER_STATE) == one_by_one[n]
+    for step in range(n - 1, -1, -1):
+        page.click("button.rv-prev")
+        assert panel.evaluate(STEPPER_STATE) == one_by_one[step], step
+    assert one_by_one[1] != one_by_one[0] and one_by_one[n] != one_by_one[n - 1]  # something did change
+    assert log.problems() == []
+
+
+#: record which boxes any change in the drawing's nodes touches, until CHANGED_BOXES collects them
+WATCH_BOXES = """el => {
+  el.changedBoxes = new Set();
+  const note = (records) => records.forEach((r) => {
+    const g = (r.target.nodeType === 1 ? r.target : r.target.parentNode).closest('g[data-node]');
+    if (g) el.changedBoxes.add(g.getAttribute('data-node'));
+  });
+  el.watcher = new MutationObserver(note);
+  const everything = { subtree: true, attributes: true, childList: true, characterData: true };
+  el.watcher.observe(el.querySelector('.rv-nodes'), everything);
+  el.noteRecords = () => note(el.watcher.takeRecords());
+}"""
+CHANGED_BOXES = "el => { el.noteRecords(); el.watcher.disconnect(); return Array.from(el.changedBoxes).sort(); }"
+
+
+def test_viz_browser_next_touches_only_the_boxes_of_its_step(tmp_path, open_html):
+    x = Var(0.5)
+    drawing = regrad_viz.draw(mlp_output(2, [3, 1], inputs=[x, x**2]))
+    graph = drawing.graph
+    page, log = open_html(drawing.save(tmp_path / "next.html"))
+    panel = page.locator("div.regrad-viz")
+    page.click("button.rv-next")  # the first step starts every box from the start
+    for number in range(2, len(graph.steps) + 1):
+        step, before = graph.steps[number - 1], graph.steps[number - 2]
+        # its box, the one whose mark goes, and the inputs it sends a gradient to
+        touched = {graph.nodes[step.node].id, graph.nodes[before.node].id}
+        touched |= {graph.nodes[graph.edges[edge].src].id for edge, _, _, flows in step.sends if flows}
+        panel.evaluate(WATCH_BOXES)
+        page.click("button.rv-next")
+        assert set(panel.evaluate(CHANGED_BOXES)) <= touched, number
+    assert log.problems() == []
+
+
 def test_viz_browser_messages_name_what_the_boxes_show(tmp_path, open_html):
     g, _, _ = original_example()
     drawing = regrad_viz.draw(g)

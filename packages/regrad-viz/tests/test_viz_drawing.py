@@ -18,6 +18,7 @@ import regrad
 import regrad_viz
 from regrad import Var
 from regrad_viz import GraphError
+from regrad_viz.labels import adjoint_texts
 
 
 def pow_graph():
@@ -88,6 +89,30 @@ def test_viz_stepper_data_follows_backward_steps():
     y.backward(retain_graph=True)
     into_x = [send for step in data["steps"] for send in step["sends"] if data["nodes"][send["input"]]["name"] == "x"]
     assert float(into_x[-1]["total_exact"]) == x.grad
+
+
+def test_viz_stepper_data_has_the_fields_viewer_js_reads_and_no_others():
+    """The drawing's size is not sent: the viewer reads it from the SVG's viewBox."""
+    a = Var(-4.0, req_grad=True, name="a")
+    data = page_data(regrad_viz.draw(a + a**2).to_html())
+    assert set(data) == {"nodes", "steps"}
+    assert set(data["steps"][0]) == {"node", "grad", "grad_exact", "blocked", "error", "sends"}
+    assert set(data["steps"][0]["sends"][0]) == {"edge", "input", "local", "sent", "flows", "total", "total_exact"}
+
+
+def test_viz_boxes_have_room_for_every_sum_the_stepper_writes():
+    """The box sizes (labels.adjoint_texts) and the stepper's data count the same running sums."""
+    x = Var(0.5, req_grad=True, name="x")
+    drawing = regrad_viz.draw(x * x + (x * 3.0).tanh() * x)  # x receives four times
+    data = page_data(drawing.to_html())
+    written = [[] for _ in data["nodes"]]
+    written[data["steps"][0]["node"]].append("adj " + data["steps"][0]["grad"])
+    for step in data["steps"]:
+        for send in step["sends"]:
+            if send["flows"]:
+                written[send["input"]].append("adj " + send["total"])
+    assert adjoint_texts(drawing.graph, drawing.decimals) == written
+    assert len(written[[n["name"] for n in data["nodes"]].index("x")]) == 4
 
 
 def test_viz_stepper_shows_local_derivatives():
@@ -197,6 +222,8 @@ def test_viz_save_by_extension(tmp_path):
     assert drawing.save(tmp_path / "g.dot").read_text().startswith("digraph")
     with pytest.raises(ValueError, match=r"extension '\.png'.*\.html"):
         drawing.save(tmp_path / "g.png")
+    with pytest.raises(ValueError, match=r"use \.html, \.htm, \.svg, \.dot, \.gv or \.mmd$"):
+        drawing.save(tmp_path / "g.txt")
     with pytest.raises(ValueError, match="extension ''"):
         drawing.save(tmp_path / "noext")
 

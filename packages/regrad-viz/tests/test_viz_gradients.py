@@ -237,6 +237,20 @@ def test_viz_failed_step_message_is_made_safe():
     ET.fromstring(drawing.to_svg())
 
 
+def test_viz_failed_node_carries_its_message_made_safe_once():
+    """The trace marks the failing node with its (safe) message; SVG and data read it from the graph as it is."""
+    y = failing_graph(ValueError("bad\x00value <b> & \ud800"))
+    drawing = regrad_viz.draw(y)
+    graph = drawing.graph
+    message = "ValueError: bad\\x00value <b> & \ufffd"
+    assert [node.error for node in graph.nodes if node.error is not None] == [message]
+    assert graph.nodes[graph.steps[-1].node].error == graph.steps[-1].error == message
+    # escaped for XML at output, once: the hover text reads back exactly as the message
+    title = boxes(drawing.to_svg())["Explodes"]["g"].find(SVG + "title").text
+    assert title.endswith(f"backward failed here: {message}")
+    assert page_data(drawing.to_html())["steps"][-1]["error"] == message
+
+
 def test_viz_a_pytorch_style_op_whose_backward_raises_still_draws():
     """The issue's case: a user's op written PyTorch's way, whose backward(grad) raises."""
 

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 import regrad_viz
 from regrad import Var
-from regrad_viz.layout import crossings, dummies, layers, tunings
+from regrad_viz.layout import crossings, dummies, layers, ordering, tunings
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -216,6 +216,16 @@ def check_layout(root_var, orientation="TB", direct_edges_allowed=False):
                 inside = abs(px - x) < w / 2 - 0.5 and abs(py - y) < h / 2 - 0.5
                 assert not inside, f"edge {s}->{d} cuts through node {name}"
     return drawing
+
+
+def test_viz_layout_first_orders_walk_depth_first_or_breadth_first():
+    # the root 0 (layer 2) has inputs 1 (layer 1) and 2 (layer 0, a long edge); 1 has the input 3 (layer 0)
+    above = [[1, 2], [3], [], []]
+    layer_of = [2, 1, 0, 0]
+    assert ordering.first_order(0, above, layer_of) == [[3, 2], [1], [0]]
+    assert ordering.first_order(0, above, layer_of, breadth_first=True) == [[2, 3], [1], [0]]
+    # a vertex the walk never meets goes at the end of its layer
+    assert ordering.first_order(0, [*above, []], [*layer_of, 1]) == [[3, 2], [1, 4], [0]]
 
 
 @pytest.mark.parametrize("name", ["pow", "sigmoid", "mlp", "mlp441"])

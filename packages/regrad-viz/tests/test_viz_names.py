@@ -13,6 +13,7 @@ from drawing_texts import SVG, node_texts, page_data
 import regrad
 import regrad_viz
 from regrad import Var
+from regrad_viz.labels import box_title
 from regrad_viz.names import abbreviate, safe_text
 
 
@@ -82,6 +83,20 @@ def test_viz_long_dotted_names_are_abbreviated_in_the_box_and_whole_on_hover():
     assert "L0.N1.w0" in names and "L0.N1.out = Add" in names
     # the text exports carry the box texts too
     assert "L0.N1.w0" in drawing.to_dot() and "L0.N1.w0" in drawing.to_mermaid()
+
+
+def test_viz_box_title_abbreviates_only_the_users_name():
+    w = Var(0.5, req_grad=True, name="layers.0.neurons.1.w.0")
+    c = Var(2.0)
+    h = (w * c).relu()
+    h.name = "layers.0.neurons.1.out"
+    y = h + Var(1.0, req_grad=True)
+    nodes = {node.title: node for node in regrad_viz.draw(y).graph.nodes}
+    assert box_title(nodes["layers.0.neurons.1.out = Relu"]) == "L0.N1.out = Relu"  # a named op node
+    assert box_title(nodes["layers.0.neurons.1.w.0"]) == "L0.N1.w0"  # a named leaf
+    assert [box_title(nodes[title]) for title in ("Add", "Mul", "Var", "const")] == ["Add", "Mul", "Var", "const"]
+    long = Var(1.0, name="x" * 60)
+    assert box_title(regrad_viz.draw(long).graph.nodes[0]) == "x" * 47 + "\u2026"  # cut, whole on hover
 
 
 def test_viz_string_op_arguments_are_abbreviated_by_the_same_rule():

@@ -209,7 +209,8 @@ def test_network_html_is_self_contained_and_left_alone_by_the_graph_viewer():
     for outside in ("<script src", "<link", "http://", "https://", "@import", "url("):
         assert outside not in page
     fragment = small_network().to_html(full_page=False)
-    assert fragment.startswith('<div class="regrad-viz rv-network" data-rv-ready="network"')
+    assert fragment.startswith('<div class="regrad-viz rv-network" ')
+    assert 'startAll("div.regrad-viz:not(.rv-network)"' in regrad_viz.html.viewer_js()  # the graph viewer skips it
     assert " id=" not in fragment
     assert fragment.count("<script>") == 1 and network_js() in fragment
     assert regrad_viz.html.viewer_css() in fragment  # the graph drawings' frame and palette
@@ -232,6 +233,8 @@ def test_network_data_for_the_script():
     assert data["scale"] == 2.0 and data["biases"][1] == [1.0]
     assert data["colours"] == {"positive": list(POSITIVE), "negative": list(NEGATIVE)}
     assert set(data["lines"]) == {"thinnest", "thickest", "faintest"}
+    # the fields described at the top of network.js, and no others (its size is the SVG's viewBox)
+    assert set(data) == {"layers", "names", "weights", "biases", "scale", "caption", "colours", "lines"}
 
 
 @pytest.mark.skipif(not HAVE_NODE, reason="needs node to parse JavaScript")

@@ -6,8 +6,11 @@ Every page is opened from a file:// URL with every other request blocked
 
 from __future__ import annotations
 
+from html import escape
+
 import pytest
-from browser import have_chromium, write_page_of_text
+from browser import EVERYTHING_STARTED, have_chromium, open_page, write_page_of_text
+from example_graphs import mlp_output
 
 import regrad_viz
 from regrad import Var
@@ -86,7 +89,7 @@ def test_network_and_graph_drawings_share_a_page_in_both_palettes(tmp_path, open
         page, log = open_html(path, scheme=scheme)
         # each script started its own drawing, and only that one
         assert page.locator("div.regrad-viz[data-rv-ready='1']").count() == 1
-        assert page.locator("div.rv-network[data-rv-ready='network'][data-rv-network-ready='1']").count() == 1
+        assert page.locator("div.rv-network[data-rv-network-ready='1']:not([data-rv-ready])").count() == 1
         page.click("div.regrad-viz:not(.rv-network) button.rv-next")
         assert page.locator(".rv-active").count() == 1
         # both scripts carry the shell (zoom, drag, focus): + zooms its own drawing, by one step, once
@@ -104,6 +107,63 @@ def test_network_and_graph_drawings_share_a_page_in_both_palettes(tmp_path, open
     assert backgrounds == {"light": "rgb(255, 255, 255)", "dark": "rgb(22, 25, 29)"}
 
 
+def test_graph_viewer_leaves_network_drawings_to_their_own_script(tmp_path, browser):
+    """viewer.js starts only the div.regrad-viz that are not .rv-network, whatever their markup says."""
+    graph = regrad_viz.draw(Var(0.5, req_grad=True, name="x").relu()).to_html(full_page=False)
+    network = draw_network([2, 3, 1], WEIGHTS).to_html(full_page=False)
+    for fragments in [(graph, network), (network, graph)]:
+        path = write_page_of_text(tmp_path / "both.html", *fragments)
+        page, log = open_page(browser, path.as_uri())
+        page.wait_for_function(
+            "document.querySelector('div.rv-network[data-rv-network-ready]')"
+            " && document.querySelector('div.regrad-viz:not(.rv-network)[data-rv-ready]')"
+        )
+        assert page.get_attribute("div.rv-network", "data-rv-ready") is None  # the graph viewer did not touch it
+        assert page.get_attribute("div.regrad-viz:not(.rv-network)", "data-rv-ready") == "1"
+        assert log.problems() == []
+        page.close()
+
+
+def test_drawings_in_a_notebook_frame_are_as_tall_as_the_screen_allows(tmp_path, browser):
+    """A notebook shows an output in a frame whose height follows its content: there, the screen is the measure.
+
+    Both kinds of drawing size their stage the same way (shell.js): as tall as
+    the drawing at its scale, up to 85 % of the screen's height (at least
+    240 px), not 85 % of a frame that has not grown yet.
+    """
+    tall_network = draw_network([2, 12, 1], [[[0.5, -1.0]] * 12, [[1.0] * 12]])
+    x = Var(0.5)
+    tall_graph = regrad_viz.draw(mlp_output(2, [3, 1], inputs=[x, x**2]))
+    inner = write_page_of_text(
+        tmp_path / "outputs.html", tall_network.to_html(full_page=False), tall_graph.to_html(full_page=False)
+    )
+    frame_height = 150  # a notebook's output frame before it grows to its content
+    notebook = tmp_path / "notebook.html"
+    notebook.write_text(
+        "<!DOCTYPE html><html><body style='margin:0'>"
+        f"<iframe srcdoc='{escape(inner.read_text(encoding='utf-8'), quote=True)}' "
+        f"style='width:900px;height:{frame_height}px;border:0'></iframe></body></html>",
+        encoding="utf-8",
+    )
+    page, log = open_page(browser, notebook.as_uri(), viewport=(1000, 800))
+    frame = page.frames[1]
+    frame.wait_for_function(EVERYTHING_STARTED)
+    sizes = frame.eval_on_selector_all(
+        "div.regrad-viz",
+        """els => els.map(el => {
+          const svg = el.querySelector('svg.rv-svg');
+          const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+          return [el.querySelector('.rv-stage').clientHeight, svg.viewBox.baseVal.height * scale, screen.availHeight];
+        })""",
+    )
+    for stage, drawn, screen in sizes:
+        tallest = max(240, 0.85 * screen)
+        assert stage == pytest.approx(min(drawn, tallest), abs=1.5)
+        assert stage > 0.85 * frame_height + 100  # not sized by the frame
+    page.close()
+    assert log.problems() == []
+
+
 # ------------------------------------------------------------ the graph viewer's update hook
 
 
@@ -117,7 +177,7 @@ def relu_product(x_value):
 def boxes(root, decimals=4):
     """What viewer.js's update takes for ``root``'s graph, as Python draws it: the data and each box's texts."""
     graph = collect_graph(root)
-    data = drawing_data(graph, 0.0, 0.0, decimals)
+    data = drawing_data(graph, decimals)
     lines = all_lines(graph, decimals, show_adjoints=True)
     for i, node in enumerate(data["nodes"]):
         texts = dict((cls, text) for text, cls in lines[i])

@@ -16,12 +16,14 @@ The modules, in the order a drawing is made: ``graph`` (Vars to nodes and
 edges), ``names`` (names safe in every format, long ones abbreviated),
 ``labels`` (box texts, sizes and the legend), ``layout`` (layered layout),
 ``svg`` / ``html`` (rendering; the HTML viewer itself is ``static/viewer.js``
-and ``static/viewer.css``), ``export`` (DOT, Mermaid), ``drawing`` (the
-public ``draw`` and ``Drawing``).
+and ``static/viewer.css``, after ``static/shell.js``, the frame: zoom,
+scrolling, the hover panel, focus), ``export`` (DOT, Mermaid), ``drawing``
+(the public ``draw`` and ``Drawing``).
 
 ``network`` draws something else: a layered network as people draw one,
 a box per neuron and a line per weight (``draw_network``), with a small
-picture in each box; its script is ``static/network.js``.
+picture in each box; its script is ``static/network.js``, after the same
+``static/shell.js``.
 """
 
 from .drawing import Drawing, draw, draw_to_html

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,7 @@ class Drawing:
         light or dark palette. A whole page fills the browser window.
         """
         body = svg.render_svg(self.graph, self.layout, self.lines, interactive=True)
-        data = html.drawing_data(self.graph, self.layout.width, self.layout.height, self.decimals)
+        data = html.drawing_data(self.graph, self.decimals)
         keys = legend_keys(self.graph, self.lines, stepper=True)
         fragment = html.fragment(body, data, keys, page=full_page)
         return html.page(fragment, f"regrad graph: {self.title}") if full_page else fragment
@@ -94,7 +95,6 @@ class Drawing:
         Returns the path written. The file is replaced in one step: if anything
         fails, an existing file at ``path`` is left as it was.
         """
-        target = Path(path)
         writers = {
             ".html": self.to_html,
             ".htm": self.to_html,
@@ -103,14 +103,7 @@ class Drawing:
             ".gv": self.to_dot,
             ".mmd": self.to_mermaid,
         }
-        writer = writers.get(target.suffix.lower())
-        if writer is None:
-            raise ValueError(
-                f"cannot tell the format of {str(target)!r} from its extension {target.suffix!r}: "
-                f"use one of {', '.join(sorted(writers))} (for example 'graph.html' or 'graph.svg')"
-            )
-        write_atomically(target, writer())
-        return target
+        return save_by_extension(path, writers)
 
     # ------------------------------------------------------------- Jupyter
 
@@ -119,6 +112,24 @@ class Drawing:
 
     def _repr_svg_(self) -> str:
         return self.to_svg()
+
+
+def save_by_extension(path: str | os.PathLike[str], writers: dict[str, Callable[[], str]]) -> Path:
+    """Write the text of ``writers[path's extension]()`` to ``path`` (``write_atomically``); returns the path.
+
+    Both kinds of drawing save this way (``Drawing``, ``network.NetworkDrawing``).
+    An extension not in ``writers`` raises ``ValueError``, which names those there are.
+    """
+    target = Path(path)
+    writer = writers.get(target.suffix.lower())
+    if writer is None:
+        *others, last = writers
+        raise ValueError(
+            f"cannot tell the format of {str(target)!r} from its extension {target.suffix!r}: "
+            f"use {', '.join(others)} or {last}"
+        )
+    write_atomically(target, writer())
+    return target
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -16,9 +16,9 @@ backward fails. ``backward_steps`` stores no ``.grad`` and uses nothing up, and
 it works before and after ``backward()``, so this stays side-effect free and
 any graph can be drawn at any time.
 
-User text (names, op names, string arguments) is made safe for every output
-format here, once (``names.safe_text``): everything after this module can
-write it anywhere.
+User text (names, op names, string arguments, the message of a failed
+backward) is made safe for every output format here, once
+(``names.safe_text``): everything after this module can write it anywhere.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class GraphError(ValueError):
 class Node:
     """One Var of the graph, as the drawing sees it (no reference back to the Var)."""
 
-    __slots__ = ("adjoint", "blocked", "grad", "id", "kind", "label", "op_args", "op_name", "value")
+    __slots__ = ("adjoint", "blocked", "error", "grad", "id", "kind", "label", "op_args", "op_name", "value")
 
     def __init__(
         self,
@@ -68,6 +68,8 @@ class Node:
         #: True if, for these values, the node's op passes no gradient to its inputs
         #: (a ReLU that is off, for example): the backward pass does not go past it
         self.blocked = False
+        #: the message of the exception the node's backward raised, None if it did not fail
+        self.error: str | None = None
 
     @property
     def title(self) -> str:
@@ -99,8 +101,8 @@ class Step:
     = grad * local derivative, whether a gradient flows into that input).
     ``blocked``: for these values the node's op passes no gradient to its
     inputs (a ReLU that is off), and the backward pass does not go past it.
-    ``error``: the node's backward raised, with this message; such a step is
-    the last one and sends nothing.
+    ``error``: the node's backward raised, with this message (also the node's
+    ``error``); such a step is the last one and sends nothing.
     """
 
     __slots__ = ("blocked", "error", "grad", "node", "sends")
@@ -195,10 +197,11 @@ def collect_graph(root: regrad.Var, max_nodes: int = DEFAULT_MAX_NODES, trace: b
 
 
 def _trace(root: regrad.Var, index: dict[int, int], edges: list[Edge], nodes: list[Node]) -> list[Step]:
-    """The backward pass as ``Step``s, plus each node's adjoint (no side effects).
+    """The backward pass as ``Step``s; fills in each node's ``adjoint``, ``blocked`` and ``error``.
 
-    A node whose rule raises ends the steps with its error (the forward
-    values are still drawn); a node no gradient flows through sends nothing.
+    The Vars stay as they were. A node whose rule raises ends the steps with
+    its error (the forward values are still drawn); a node no gradient flows
+    through sends nothing.
     """
     if not root.req_grad:
         return []  # no gradient flows: nothing to step through
@@ -207,7 +210,8 @@ def _trace(root: regrad.Var, index: dict[int, int], edges: list[Edge], nodes: li
     for step in regrad.backward_steps(root, record_errors=True):
         i = index[id(step.node)]
         if step.error is not None:
-            steps.append(Step(i, float(step.grad), [], error=f"{type(step.error).__name__}: {step.error}"))
+            nodes[i].error = safe_text(f"{type(step.error).__name__}: {step.error}")
+            steps.append(Step(i, float(step.grad), [], error=nodes[i].error))
             break
         nodes[i].adjoint = step.grad
         nodes[i].blocked = step.blocked
@@ -217,3 +221,22 @@ def _trace(root: regrad.Var, index: dict[int, int], edges: list[Edge], nodes: li
             sends.append((edge_of[(i, slot)], float(d), float(sent), bool(parent.req_grad)))
         steps.append(Step(i, float(step.grad), sends, blocked=step.blocked))
     return steps
+
+
+def running_totals(graph: Graph) -> list[list[float]]:
+    """What each send's input has received so far, that send included: ``[s][k]`` for ``graph.steps[s].sends[k]``.
+
+    The sums are added in the engine's order, so they are the very numbers the
+    backward pass adds up (an input that keeps no gradient stays at 0.0).
+    """
+    totals: dict[int, float] = {}  # node index -> what it has received so far
+    out = []
+    for step in graph.steps:
+        after = []
+        for edge, _local, sent, flows in step.sends:
+            parent = graph.edges[edge].src
+            if flows:
+                totals[parent] = totals.get(parent, 0.0) + sent
+            after.append(totals.get(parent, 0.0))
+        out.append(after)
+    return out

@@ -40,9 +40,8 @@ from html import escape
 from importlib import resources
 from typing import Any
 
-from .graph import Graph
+from .graph import Graph, running_totals
 from .labels import LEGEND, box_title, fixed
-from .names import safe_text
 
 #: Play's speeds: words shown, milliseconds per step; the second is the default
 SPEEDS = (("slow", 1600), ("normal", 800), ("fast", 300))
@@ -160,28 +159,22 @@ def node_names(graph: Graph, decimals: int) -> list[str]:
     ]
 
 
-def drawing_data(graph: Graph, width: float, height: float, decimals: int) -> dict[str, Any]:
+def drawing_data(graph: Graph, decimals: int) -> dict[str, Any]:
     """What the viewer needs besides the SVG: node names and the backward steps.
 
-    The fields are described at the top of ``static/viewer.js``. Numbers are
-    sent already formatted (``decimals`` digits, and Python's full repr), so
-    the page shows exactly what Python would print.
+    The fields are described at the top of ``static/viewer.js`` (the drawing's
+    size is the SVG's). Numbers are sent already formatted (``decimals``
+    digits, and Python's full repr), so the page shows exactly what Python
+    would print.
     """
     steps = []
-    totals: dict[int, float] = {}  # what each node has received so far
-    for number, step in enumerate(graph.steps):
-        if number == 0:
-            totals[step.node] = step.grad
+    for step, totals in zip(graph.steps, running_totals(graph)):
         sends = []
-        for edge, local, sent, flows in step.sends:
-            parent = graph.edges[edge].src
-            if flows:
-                totals[parent] = totals.get(parent, 0.0) + sent  # the engine's order of additions
-            total = totals.get(parent, 0.0)
+        for (edge, local, sent, flows), total in zip(step.sends, totals):
             sends.append(
                 {
                     "edge": edge,
-                    "input": parent,
+                    "input": graph.edges[edge].src,
                     "local": fixed(local, decimals),
                     "sent": fixed(sent, decimals),
                     "flows": flows,
@@ -195,13 +188,11 @@ def drawing_data(graph: Graph, width: float, height: float, decimals: int) -> di
                 "grad": fixed(step.grad, decimals),
                 "grad_exact": repr(step.grad),
                 "blocked": step.blocked,
-                "error": None if step.error is None else safe_text(step.error),
+                "error": step.error,
                 "sends": sends,
             }
         )
     return {
-        "width": width,
-        "height": height,
         "nodes": [{"name": name} for name in node_names(graph, decimals)],
         "steps": steps,
     }
@@ -220,19 +211,40 @@ def legend_html(keys: list[str]) -> str:
     return "".join(parts)
 
 
+def bar(legend: str, controls: str, *, fit_title: str, hover: str, keys: str = "", page: bool) -> str:
+    """The bar above a drawing: its legend, its own controls, the zoom buttons, and a hint.
+
+    The hint says what hovering shows (``hover``), that dragging pans, how the
+    wheel zooms (on a whole page by itself, else with Ctrl) and, if the
+    drawing has any, its ``keys``. The network drawings (``network.py``)
+    have the same bar.
+    """
+    hint = [f"hover: {hover}", "drag: pan", "wheel: zoom" if page else "Ctrl+wheel: zoom"]
+    if keys:
+        hint.append(f"keys: {keys}")
+    return "".join(
+        [
+            '<div class="rv-bar">',
+            legend,
+            controls,
+            '<div class="rv-group" role="group" aria-label="zoom">',
+            '<button type="button" class="rv-out" title="zoom out">\u2212</button>',
+            '<button type="button" class="rv-in" title="zoom in">+</button>',
+            f'<button type="button" class="rv-fit" title="{fit_title}">Fit</button></div>',
+            '<span class="rv-hint">' + " \u00b7 ".join(hint) + "</span>",
+            "</div>",
+        ]
+    )
+
+
 def fragment(svg: str, data: dict[str, Any], legend_keys: list[str], *, page: bool = False) -> str:
     """One self-contained ``<div class="regrad-viz">`` (see the module docstring)."""
     cls = "regrad-viz rv-page" if page else "regrad-viz"
-    wheel = "wheel: zoom" if page else "Ctrl+wheel: zoom"
     speeds = "".join(
         f'<option value="{ms}"{" selected" if n == 1 else ""}>{words}</option>' for n, (words, ms) in enumerate(SPEEDS)
     )
-    return "".join(
+    stepper = "".join(
         [
-            f'<div class="{cls}" tabindex="0" role="group" aria-label="computation graph and backward-pass stepper">',
-            f"<style>{viewer_css()}</style>",
-            '<div class="rv-bar">',
-            legend_html(legend_keys),
             '<div class="rv-group" role="group" aria-label="backward-pass stepper">',
             '<button type="button" class="rv-reset" title="back to the start (Home)">Reset</button>',
             '<button type="button" class="rv-prev" title="one step back (\u2190)">\u25c0 Prev</button>',
@@ -240,13 +252,20 @@ def fragment(svg: str, data: dict[str, Any], legend_keys: list[str], *, page: bo
             '<button type="button" class="rv-play" title="play or pause (space)">\u25b6 Play</button>',
             f'<label class="rv-speed-label">speed <select class="rv-speed">{speeds}</select></label>',
             '<span class="rv-count"></span></div>',
-            '<div class="rv-group" role="group" aria-label="zoom">',
-            '<button type="button" class="rv-out" title="zoom out">\u2212</button>',
-            '<button type="button" class="rv-in" title="zoom in">+</button>',
-            '<button type="button" class="rv-fit" title="fit the drawing to its frame">Fit</button></div>',
-            f'<span class="rv-hint">hover: details \u00b7 drag: pan \u00b7 {wheel} \u00b7 '
-            "keys: \u2190 \u2192 space Home End</span>",
-            "</div>",
+        ]
+    )
+    return "".join(
+        [
+            f'<div class="{cls}" tabindex="0" role="group" aria-label="computation graph and backward-pass stepper">',
+            f"<style>{viewer_css()}</style>",
+            bar(
+                legend_html(legend_keys),
+                stepper,
+                fit_title="fit the drawing to its frame",
+                hover="details",
+                keys="\u2190 \u2192 space Home End",
+                page=page,
+            ),
             '<div class="rv-info" aria-live="polite"></div>',
             f'<div class="rv-stage">{svg}</div>',
             '<div class="rv-tip" hidden></div>',
@@ -270,4 +289,4 @@ def page(fragment_html: str, title: str) -> str:
     )
 
 
-__all__ = ["drawing_data", "fragment", "legend_html", "page", "script_json", "viewer_css", "viewer_js"]
+__all__ = ["bar", "drawing_data", "fragment", "legend_html", "page", "script_json", "viewer_css", "viewer_js"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import unicodedata
 
-from .graph import CONST, LEAF, OP, Graph, Node
+from .graph import CONST, LEAF, OP, Graph, Node, running_totals
 from .names import abbreviate, safe_text
 
 FONT_SIZE = 12.0
@@ -100,9 +100,9 @@ def shorten(text: str, limit: int = 48) -> str:
 def box_title(node: Node) -> str:
     """The first line of the box: ``node.title`` with a long dotted name abbreviated."""
     if node.label is None:
-        return shorten(node.title)
-    # node.title starts with the label ("w", or "h = Relu" for a named op node)
-    return shorten(abbreviate(node.label) + node.title[len(node.label) :])
+        return shorten(node.title)  # the op's name, Var or const: nothing to abbreviate
+    name = abbreviate(node.label)
+    return shorten(f"{name} = {node.op_name}" if node.kind == OP else name)  # "h = Relu" or "w"
 
 
 def grad_text(value: float, decimals: int, adjoint: bool) -> str:
@@ -134,15 +134,12 @@ def node_lines(node: Node, decimals: int, show_adjoints: bool) -> list[tuple[str
 def adjoint_texts(graph: Graph, decimals: int) -> list[list[str]]:
     """For each node, every ``adj`` text the stepper can write into its box (the sums so far)."""
     texts: list[list[str]] = [[] for _ in graph.nodes]
-    totals: dict[int, float] = {}
-    for number, step in enumerate(graph.steps):
-        if number == 0:
-            texts[step.node].append(grad_text(step.grad, decimals, adjoint=True))
-        for edge, _local, sent, flows in step.sends:
+    if graph.steps:  # the root starts with its own gradient
+        texts[graph.steps[0].node].append(grad_text(graph.steps[0].grad, decimals, adjoint=True))
+    for step, totals in zip(graph.steps, running_totals(graph)):
+        for (edge, _local, _sent, flows), total in zip(step.sends, totals):
             if flows:
-                parent = graph.edges[edge].src
-                totals[parent] = totals.get(parent, 0.0) + sent
-                texts[parent].append(grad_text(totals[parent], decimals, adjoint=True))
+                texts[graph.edges[edge].src].append(grad_text(total, decimals, adjoint=True))
     return texts
 
 
@@ -154,11 +151,6 @@ def box_size(lines: list[tuple[str, str]], stepper_texts: list[str]) -> tuple[fl
 
 def all_lines(graph: Graph, decimals: int, show_adjoints: bool) -> list[list[tuple[str, str]]]:
     return [node_lines(node, decimals, show_adjoints) for node in graph.nodes]
-
-
-def failed_nodes(graph: Graph) -> set[int]:
-    """The nodes whose backward raised (at most one: such a step is the last)."""
-    return {step.node for step in graph.steps if step.error is not None}
 
 
 def legend_keys(graph: Graph, lines: list[list[tuple[str, str]]], stepper: bool) -> list[str]:
@@ -175,7 +167,7 @@ def legend_keys(graph: Graph, lines: list[list[tuple[str, str]]], stepper: bool)
         keys.append("adj")
     if any(node.blocked for node in graph.nodes):
         keys.append("blocked")
-    if failed_nodes(graph):
+    if any(node.error is not None for node in graph.nodes):
         keys.append("failed")
     return keys
 

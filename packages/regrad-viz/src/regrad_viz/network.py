@@ -41,6 +41,7 @@ explorer does, for every epoch.
 from __future__ import annotations
 
 import base64
+import functools
 import math
 import os
 import struct
@@ -50,11 +51,11 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from .drawing import write_atomically
-from .html import compact_css, drawing_js, page, script_json, static_file, viewer_css
+from .drawing import save_by_extension
+from .html import bar, compact_css, drawing_js, page, script_json, static_file, viewer_css
 from .labels import text_width
 from .names import abbreviate, safe_text
-from .svg import FONT
+from .svg import FONT, _num
 
 # --------------------------------------------------------------------------
 # sizes (pixels at 100 %) and colours
@@ -78,11 +79,6 @@ Grid = Sequence[Sequence[float]]
 
 def _hex(rgb: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
-
-
-def _num(x: float) -> str:
-    text = f"{x:.1f}"
-    return text[:-2] if text.endswith(".0") else text
 
 
 def line_style(weight: float, scale: float) -> tuple[str, float, float]:
@@ -355,8 +351,6 @@ class NetworkDrawing:
     def data(self) -> dict[str, Any]:
         """What network.js reads (described at the top of ``static/network.js``)."""
         return {
-            "width": self.width,
-            "height": self.height,
             "layers": self.sizes,
             "names": self.names,
             "weights": self.weights,
@@ -382,21 +376,18 @@ class NetworkDrawing:
         if self.caption and any(uri is not None for layer in self.pictures for uri in layer):
             legend.append(f"<span>{escape(self.caption)}</span>")
         cls = "regrad-viz rv-network rv-page" if full_page else "regrad-viz rv-network"
-        wheel = "wheel: zoom" if full_page else "Ctrl+wheel: zoom"
         fragment = "".join(
             [
-                # data-rv-ready="network": viewer.js (the graph drawings' script) leaves this one to network.js
-                f'<div class="{cls}" data-rv-ready="network" tabindex="0" role="group" '
+                f'<div class="{cls}" tabindex="0" role="group" '  # network.js starts it (viewer.js leaves it)
                 'aria-label="network: its layers, weights and what each neuron computes">',
                 f"<style>{viewer_css()}{network_css()}</style>",
-                '<div class="rv-bar">',
-                f'<div class="rv-legend-html">{"".join(legend)}</div>',
-                '<div class="rv-group" role="group" aria-label="zoom">',
-                '<button type="button" class="rv-out" title="zoom out">\u2212</button>',
-                '<button type="button" class="rv-in" title="zoom in">+</button>',
-                '<button type="button" class="rv-fit" title="back to the first view">Fit</button></div>',
-                f'<span class="rv-hint">hover: numbers \u00b7 drag: pan \u00b7 {wheel}</span>',
-                "</div>",
+                bar(
+                    f'<div class="rv-legend-html">{"".join(legend)}</div>',
+                    "",
+                    fit_title="back to the first view",
+                    hover="numbers",
+                    page=full_page,
+                ),
                 f'<div class="rv-stage">{self._svg(interactive=True)}</div>',
                 '<div class="rv-tip" hidden></div>',
                 f'<script type="application/json" class="rv-network-data">{script_json(self.data())}</script>',
@@ -408,19 +399,7 @@ class NetworkDrawing:
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write ``.html``/``.htm`` (interactive) or ``.svg`` (static), replaced atomically; returns the path."""
-        target = Path(path)
-        suffix = target.suffix.lower()
-        if suffix in (".html", ".htm"):
-            text = self.to_html()
-        elif suffix == ".svg":
-            text = self.to_svg()
-        else:
-            raise ValueError(
-                f"cannot tell the format of {str(target)!r} from its extension {target.suffix!r}: "
-                "use .html, .htm or .svg"
-            )
-        write_atomically(target, text)
-        return target
+        return save_by_extension(path, {".html": self.to_html, ".htm": self.to_html, ".svg": self.to_svg})
 
     def _repr_html_(self) -> str:
         return self.to_html(full_page=False)
@@ -429,11 +408,13 @@ class NetworkDrawing:
         return self.to_svg()
 
 
+@functools.cache
 def network_css() -> str:
     """``static/network.css``, compacted (it is added after viewer.css)."""
     return compact_css(static_file("network.css"))
 
 
+@functools.cache
 def network_js() -> str:
     """``static/shell.js`` and ``static/network.js``, compacted, as every network drawing carries them."""
     return drawing_js("network.js")

@@ -29,20 +29,19 @@ from .labels import (
     LEGEND,
     LINE_HEIGHT,
     OP,
-    failed_nodes,
+    TITLE,
     full_args,
     text_width,
 )
 from .layout import Layout
-from .names import safe_text
 
 FONT = "'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', monospace"
 EDGE_COLOUR = "#6b7580"
 LEGEND_ROW = 24.0
 LEGEND_MIN_WIDTH = 600.0
 
-#: how the hover text names each kind of node
-KIND_WORDS = {LEAF: "leaf that requires grad", CONST: "constant / no-grad Var", OP: "op"}
+#: how the hover text names each kind of node: as the legend does, but a leaf in words
+KIND_WORDS = {LEAF: "leaf that requires grad", CONST: LEGEND[CONST], OP: LEGEND[OP]}
 
 
 def _num(x: float) -> str:
@@ -75,9 +74,8 @@ def node_tooltip(graph: Graph, i: int) -> str:
         lines.append(f"adj = {node.adjoint!r}  (dL/d(this box), from the backward pass)")
     if node.blocked:
         lines.append("no gradient flows here: for these values its op passes none to its inputs")
-    last = graph.steps[-1] if graph.steps else None  # a failed step is always the last one
-    if last is not None and last.node == i and last.error is not None:
-        lines.append(f"backward failed here: {safe_text(last.error)}")
+    if node.error is not None:
+        lines.append(f"backward failed here: {node.error}")
     return "\n".join(lines)
 
 
@@ -121,7 +119,6 @@ def render_svg(
         )
     out.append("</g>")
     out.append('<g class="rv-nodes">')
-    failed = failed_nodes(graph)
     half_lines = LINE_HEIGHT / 2
     for i, node in enumerate(nodes):
         x, y, w, h = layout.boxes[i]
@@ -131,7 +128,7 @@ def render_svg(
         if node.blocked:
             classes += " rv-blocked"
             border = f'stroke="{BLOCKED_COLOUR}" stroke-width="2" stroke-dasharray="5 3"'
-        if i in failed:
+        if node.error is not None:
             classes += " rv-failed"
             border = f'stroke="{FAILED_COLOUR}" stroke-width="3"'
         parts = [
@@ -145,7 +142,7 @@ def render_svg(
         first = -(len(node_lines) - 1) * half_lines
         for j, (text, cls) in enumerate(node_lines):
             style = f'fill="{ink}"'
-            if cls == "rv-title":
+            if cls == TITLE:
                 style += ' font-weight="bold"'
             elif ADJOINT in cls.split():
                 style = f'fill="{ADJOINT_INK[node.kind]}" font-style="italic"'

@@ -47,7 +47,7 @@ from .coordinates import assign_x
 from .crossings import straight_crossings
 from .dummies import add_dummies
 from .layers import assign_layers
-from .ordering import depth_first_order, reduce_crossings
+from .ordering import reduce_crossings
 from .result import ORIENTATIONS, Layout, check_orientation
 from .routing import build_layout
 from .tunings import STRAIGHT_TIEBREAK_EDGES
@@ -83,8 +83,7 @@ def layered_layout(
             below[a].append(b)
             above[b].append(a)
 
-    start = depth_first_order(root, above, layer_of, max(layer_of) + 1)  # phase 3
-    candidates = reduce_crossings(start, above, below)
+    candidates = reduce_crossings(root, above, below, layer_of)  # phase 3
     rows, x = candidates[0], assign_x(candidates[0], above, below, widths, n)  # phase 4
     if len(candidates) > 1 and len(edges) <= STRAIGHT_TIEBREAK_EDGES:
         # near-ties: keep the one whose edges, seen as straight lines, cross least

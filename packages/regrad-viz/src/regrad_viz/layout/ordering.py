@@ -8,6 +8,8 @@ neighbouring layers). Only the order matters here: x positions come later.
 
 from __future__ import annotations
 
+from collections import deque
+
 from .crossings import count_all, pair_crossings
 from .tunings import (
     LARGE_GRAPH,
@@ -24,39 +26,28 @@ from .tunings import (
 )
 
 
-def depth_first_order(root: int, above: list[list[int]], layer_of: list[int], n_layers: int) -> list[list[int]]:
-    """A first order: depth-first from the root, inputs left to right."""
-    rows: list[list[int]] = [[] for _ in range(n_layers)]
+def first_order(root: int, above: list[list[int]], layer_of: list[int], breadth_first: bool = False) -> list[list[int]]:
+    """A first order: the vertices in the order a walk from the root meets them, inputs left to right.
+
+    The walk is depth-first, or with ``breadth_first`` breadth-first: the
+    vertices waiting to be visited are a stack (the last one found goes next)
+    or a queue (the first one found goes next).
+    """
+    rows: list[list[int]] = [[] for _ in range(max(layer_of) + 1)]
     seen = [False] * len(layer_of)
-    stack = [root]
-    while stack:
-        vertex = stack.pop()
+    waiting = deque([root])
+    while waiting:
+        vertex = waiting.popleft() if breadth_first else waiting.pop()
         if seen[vertex]:
             continue
         seen[vertex] = True
         rows[layer_of[vertex]].append(vertex)
-        stack.extend(reversed(above[vertex]))
+        # on a stack the inputs go backwards, so that the first input is the next one visited
+        waiting.extend(above[vertex] if breadth_first else reversed(above[vertex]))
     for vertex, layer in enumerate(layer_of):  # unreachable from the root: cannot happen for a Var's graph
         if not seen[vertex]:
             rows[layer].append(vertex)
     return rows
-
-
-def _breadth_first_order(rows: list[list[int]], above: list[list[int]]) -> list[list[int]]:
-    """Another first order: breadth-first from the root, inputs left to right."""
-    layer_of = {v: i for i, row in enumerate(rows) for v in row}
-    out: list[list[int]] = [[] for _ in rows]
-    seen = set()
-    queue = [rows[-1][0]] if rows and rows[-1] else []
-    for vertex in queue:  # the list grows while we walk it: a queue
-        if vertex in seen:
-            continue
-        seen.add(vertex)
-        out[layer_of[vertex]].append(vertex)
-        queue.extend(w for w in above[vertex] if w not in seen)
-    for i, row in enumerate(rows):
-        out[i].extend(v for v in row if v not in seen)
-    return out
 
 
 def _set_places(rows: list[list[int]], place: list[int]) -> None:
@@ -173,7 +164,9 @@ def _sweeps(
     return best_count, best
 
 
-def reduce_crossings(rows: list[list[int]], above: list[list[int]], below: list[list[int]]) -> list[list[list[int]]]:
+def reduce_crossings(
+    root: int, above: list[list[int]], below: list[list[int]], layer_of: list[int]
+) -> list[list[list[int]]]:
     """Orders of the layers with few crossings: the best of a few deterministic starts.
 
     Returns the best order first, then any others within ``NEAR_TIE_CROSSINGS``
@@ -187,6 +180,7 @@ def reduce_crossings(rows: list[list[int]], above: list[list[int]], below: list[
     rounds. So they still draw in seconds.
     """
     n_vertices = len(above)
+    rows = first_order(root, above, layer_of)
     place = [0] * n_vertices
     rounds = SWEEP_ROUNDS_SMALL if n_vertices <= SMALL_GRAPH else SWEEP_ROUNDS
     # pairs one start's sifting may price: per round, each vertex against the places within its reach
@@ -195,7 +189,7 @@ def reduce_crossings(rows: list[list[int]], above: list[list[int]], below: list[
     passes = TRANSPOSITION_PASSES if n_vertices <= LARGE_GRAPH else TRANSPOSITION_PASSES_LARGE
     starts = [rows]
     if multi_start:
-        starts.append(_breadth_first_order(rows, above))
+        starts.append(first_order(root, above, layer_of, breadth_first=True))
         starts += [[row[::-1] for row in start] for start in starts]
     results: list[tuple[int, int, list[list[int]]]] = []
     for start in starts:

@@ -4,13 +4,11 @@
 // focus; makeFrame and startAll below come from there) and this file, with
 // comments and indentation stripped, into one script in every network
 // drawing, a <div class="regrad-viz rv-network">: the frame, bar and palette
-// of the computation-graph drawings (viewer.css), with data-rv-ready set in
-// the markup so that their script, viewer.js, leaves it alone. This script
-// starts every network drawing on the page that is not started yet
+// of the computation-graph drawings (viewer.css). This script starts every
+// network drawing on the page that is not started yet
 // (data-rv-network-ready marks those), reading only inside each one.
 //
 // The data is JSON in <script type="application/json" class="rv-network-data">:
-//   width, height: the drawing's size in SVG units (pixels at 100 %; the frame reads it from the SVG's viewBox)
 //   layers[k]: how many nodes column k has (the inputs first)
 //   names[k][j]: the name of node j of column k
 //   weights[k][j][i]: the weight from node i of column k to node j of column k + 1
@@ -29,7 +27,7 @@
 function start(root) {
   const data = JSON.parse(root.querySelector("script.rv-network-data").textContent);
   const frame = makeFrame(root, 0.1);
-  const { stage, svg, width, height } = frame;
+  const { stage, svg, height } = frame;
   const lines = Array.from(svg.querySelectorAll("path.rv-weight"));
   const neurons = Array.from(svg.querySelectorAll("g.rv-neuron"));
   // the SVG titles are for a static file; here the panel below shows the same, kept up to date
@@ -116,10 +114,9 @@ function start(root) {
 
   function fit() {
     // the whole network: as wide as the column (never above 100 %), and on a whole page as tall as the
-    // window; in a page of text the stage is as tall as the drawing, up to 85 % of the window
-    let scale = Math.min(1, stage.offsetWidth / width);
+    // window too; in a page of text the stage is as tall as the drawing, up to about the window's height
+    let scale = frame.columnScale();
     if (frame.page) scale = Math.min(scale, stage.clientHeight / height);
-    else stage.style.height = Math.ceil(Math.min(height * scale, 0.85 * window.innerHeight)) + "px";
     frame.fitTo(scale);
   }
   frame.keepFitted(fit);

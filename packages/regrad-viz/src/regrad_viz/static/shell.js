@@ -17,7 +17,7 @@
 //   smallest: the smallest scale that zooming out reaches (1 = 100 %)
 // The frame: page (true if the drawing is a whole page), stage, svg, width
 // and height (the drawing's size in SVG units, its viewBox: pixels at 100 %),
-// scale() (the scale it is drawn at now), and the functions below.
+// and the functions below.
 //
 // startAll(selector, readyAttribute, start) calls start(root) for every
 // element on the page that matches selector and has no readyAttribute yet,
@@ -54,6 +54,25 @@ function makeFrame(root, smallest) {
     // a vertical scroll bar may have taken some of the width
     if (stage.clientWidth < width * scale - 0.5) resize(stage.clientWidth / width);
     fitScale = scale;
+  }
+
+  function columnScale() {
+    // The scale at which the drawing is as wide as its column, never above
+    // 100 %. In a page of text, the stage is then made as tall as the drawing
+    // at that scale, up to about the window's height, past which it scrolls;
+    // a whole page's stage fills the window (viewer.css).
+    const scale = Math.min(1, stage.offsetWidth / width);
+    if (!page) {
+      // A notebook shows an output in a frame whose height follows its
+      // content: there, the screen's height is the measure, not the frame's.
+      // viewer.css caps the stage at 85vh until this runs; in such a frame
+      // that is 85 % of the frame, so the cap goes.
+      const windowHeight = window.self === window.top ? window.innerHeight : screen.availHeight;
+      const tallest = Math.max(240, 0.85 * windowHeight);
+      stage.style.height = Math.ceil(Math.min(height * scale, tallest)) + "px";
+      stage.style.maxHeight = "none";
+    }
+    return scale;
   }
 
   function keepFitted(fit) {
@@ -163,7 +182,7 @@ function makeFrame(root, smallest) {
     root.focus({ preventScroll: true });
   });
 
-  return { page, stage, svg, width, height, scale: () => scale, resize, fitTo, keepFitted, show, hover };
+  return { page, stage, svg, width, height, resize, fitTo, columnScale, keepFitted, show, hover };
 }
 
 function startAll(selector, readyAttribute, start) {

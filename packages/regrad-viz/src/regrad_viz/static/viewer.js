@@ -7,12 +7,10 @@
 // show every output in a page of its own. The script starts every drawing on
 // the page that is not started yet (data-rv-ready marks those) and reads only
 // inside each drawing's <div class="regrad-viz">, which has no id: any number
-// of drawings can share a page. (A network drawing, network.py, is a
-// div.regrad-viz too, for the same look; its markup comes with
-// data-rv-ready="network", so this script leaves it to network.js.)
+// of drawings can share a page. (A network drawing, div.regrad-viz.rv-network,
+// has the same look and its own script, network.js: this one leaves it alone.)
 //
 // Each drawing's data is JSON in <script type="application/json" class="rv-data">:
-//   width, height: the drawing's size in SVG units (pixels at 100 %; the frame reads it from the SVG's viewBox)
 //   nodes[i].name: how the messages name node i (the first line of its box)
 //   steps[s]: one step of the backward pass, in the engine's order:
 //     node: the node whose backward runs
@@ -21,7 +19,7 @@
 //     error: the message of the exception its backward raised, or null
 //     sends[k]: what the step sends to one input:
 //       edge: the input edge's index; input: the input node's index
-//       local: the local derivative d(node)/d(input), or null if unknown
+//       local: the local derivative d(node)/d(input)
 //       sent: grad × local; flows: false if the input keeps no gradient (a constant)
 //       total, total_exact: what the input has received so far
 // The SVG holds the rest: nodes are <g data-node> (their <title> is the hover
@@ -39,7 +37,7 @@ function start(root) {
   let data = JSON.parse(root.querySelector("script.rv-data").textContent);
   let steps = data.steps; // both replaced by update(newData)
   const frame = makeFrame(root, 0.05);
-  const { page, stage, svg, width, height } = frame;
+  const { page, stage, svg, height } = frame;
   const graphGroup = svg.querySelector(".rv-graph");
   const overlay = svg.querySelector(".rv-overlay");
   const info = root.querySelector(".rv-info");
@@ -51,6 +49,7 @@ function start(root) {
   }
   let current = 0; // the stepper has run steps 1..current
   let received = {}; // node index -> {text, exact}: the gradient it has received so far
+  let marked = []; // what the step shown marks: its node (.rv-active) and its edges (.rv-flow, .rv-noflow)
 
   // ------------------------------------------------------------ the graph
 
@@ -80,24 +79,17 @@ function start(root) {
 
   // ------------------------------------------------------ the first view
 
-  function tallestStage() {
-    // about the window's height; in a notebook's frame, whose height follows its content, the screen's
-    const windowHeight = window.self === window.top ? window.innerHeight : screen.availHeight;
-    return Math.max(240, 0.85 * windowHeight);
-  }
-
   function fit() {
     // The fitted view, which Fit comes back to. In a page of text: as wide as
     // the column (never above 100 %), and the stage as tall as the drawing up
-    // to about the window's height, past which it scrolls. A whole page: the
-    // stage fills the window, and the drawing is whole if its text stays
-    // legible, else as wide as the window if that is legible, else whole.
-    let scale = Math.min(1, stage.offsetWidth / width);
+    // to about the window's height, past which it scrolls (frame.columnScale).
+    // A whole page: the stage fills the window, and the drawing is whole if
+    // its text stays legible, else as wide as the window if that is legible,
+    // else whole.
+    let scale = frame.columnScale();
     if (page) {
       const whole = Math.min(scale, stage.clientHeight / height);
       if (whole >= LEGIBLE || scale < LEGIBLE) scale = whole;
-    } else {
-      stage.style.height = Math.ceil(Math.min(height * scale, tallestStage())) + "px";
     }
     frame.fitTo(scale);
     // A wide graph on a whole page: even as wide as the window, its text would
@@ -163,23 +155,27 @@ function start(root) {
     return sums;
   }
 
-  function writeGradLines() {
-    // before the first step, what the boxes were drawn with (a leaf's .grad,
-    // adjoints if shown); then each node's adjoint so far, and nothing where
-    // the pass has not arrived yet
-    gradLines.forEach((line, i) => {
-      if (!line) return;
-      const sum = received[i];
-      nodes[i].classList.toggle("rv-received", Boolean(sum));
-      if (sum) {
-        line.textContent = "adj " + sum.text;
-        line.setAttribute("class", "rv-grad rv-adj");
-      } else {
-        const notYet = current > 0 && drawn[i].cls.includes("rv-adj");
-        line.textContent = notYet ? "" : drawn[i].text;
-        line.setAttribute("class", drawn[i].cls);
-      }
-    });
+  function writeGradLine(i) {
+    // before the first step, what box i was drawn with (a leaf's .grad, its
+    // adjoint if shown); then its adjoint so far, and nothing where the pass
+    // has not arrived yet
+    const line = gradLines[i];
+    if (!line) return;
+    const sum = received[i];
+    nodes[i].classList.toggle("rv-received", Boolean(sum));
+    if (sum) {
+      line.textContent = "adj " + sum.text;
+      line.setAttribute("class", "rv-grad rv-adj");
+    } else {
+      const notYet = current > 0 && drawn[i].cls.includes("rv-adj");
+      line.textContent = notYet ? "" : drawn[i].text;
+      line.setAttribute("class", drawn[i].cls);
+    }
+  }
+
+  function mark(element, cls) {
+    element.classList.add(cls);
+    marked.push(element);
   }
 
   function svgElement(tag, attributes) {
@@ -259,7 +255,7 @@ function start(root) {
   function explainStep(stepNo) {
     // mark step stepNo in the drawing and say what it does, naming boxes by what they show
     const step = steps[stepNo - 1];
-    nodes[step.node].classList.add("rv-active");
+    mark(nodes[step.node], "rv-active");
     frame.show(nodes[step.node]);
     const words = [`Step ${stepNo} of ${steps.length}: `, [nameOf(step.node)], " received its gradient dL/d(box) = "];
     words.push([step.grad], ". ");
@@ -267,7 +263,7 @@ function start(root) {
       words.push("Its backward failed with this error: ", [step.error]);
       words.push(". The backward pass stops here: there are no more steps.");
     } else if (step.blocked) {
-      inputEdges[step.node].forEach((k) => edges[k].classList.add("rv-noflow"));
+      inputEdges[step.node].forEach((k) => mark(edges[k], "rv-noflow"));
       words.push(
         "No gradient flows here: for these values its op passes none to its inputs (like a ReLU that is off), " +
           "so the backward pass does not go past it.",
@@ -280,10 +276,9 @@ function start(root) {
       placed = [step.node, ...step.sends.map((send) => send.input)].map(nodeBox);
       words.push("Chain rule, for each input: dL/d(box) × local derivative = what the input gets: ");
       step.sends.forEach((send, n) => {
-        edges[send.edge].classList.add(send.flows ? "rv-flow" : "rv-noflow");
-        label(send.edge, (send.local === null ? "" : `×${send.local} = `) + send.sent);
-        const product = send.local === null ? "" : `${step.grad} × ${send.local} = `;
-        words.push(n ? "; " : "", [nameOf(send.input)], " gets " + product, [send.sent]);
+        mark(edges[send.edge], send.flows ? "rv-flow" : "rv-noflow");
+        label(send.edge, `×${send.local} = ${send.sent}`);
+        words.push(n ? "; " : "", [nameOf(send.input)], ` gets ${step.grad} × ${send.local} = `, [send.sent]);
         if (!send.flows) words.push(" (a constant: not kept)");
       });
       words.push(".");
@@ -293,14 +288,24 @@ function start(root) {
 
   function show(stepNo) {
     // the drawing after steps 1..stepNo (0: before the pass starts)
-    root.querySelectorAll(".rv-active,.rv-flow,.rv-noflow").forEach((element) => {
-      element.classList.remove("rv-active", "rv-flow", "rv-noflow");
-    });
+    marked.forEach((element) => element.classList.remove("rv-active", "rv-flow", "rv-noflow"));
+    marked = [];
     overlay.replaceChildren();
     placed = [];
+    const oneStepOn = current > 0 && stepNo === current + 1;
     current = stepNo;
-    received = replay(stepNo);
-    writeGradLines();
+    if (oneStepOn) {
+      // Next: only the inputs that this step sends a gradient to change
+      for (const send of steps[stepNo - 1].sends) {
+        if (!send.flows) continue;
+        received[send.input] = { text: send.total, exact: send.total_exact };
+        writeGradLine(send.input);
+      }
+    } else {
+      // anywhere else (back, Home, End, the first step, new numbers): every box, from the start
+      received = replay(stepNo);
+      for (let i = 0; i < nodes.length; i++) writeGradLine(i);
+    }
     write(info, stepNo === 0 ? introduction() : explainStep(stepNo));
     count.textContent = steps.length ? `step ${stepNo} / ${steps.length}` : "no steps";
     button.prev.disabled = button.reset.disabled = stepNo === 0;
@@ -406,4 +411,4 @@ function start(root) {
   root.regradViz = { update };
 }
 
-startAll("div.regrad-viz", "data-rv-ready", start);
+startAll("div.regrad-viz:not(.rv-network)", "data-rv-ready", start);
