@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -260,3 +261,90 @@ def test_a_write_failing_after_training_is_one_line(tmp_path, capsys, monkeypatc
     assert status([*small, "--save", str(tmp_path / "m.json")]) == 2
     line = one_error_line(capsys.readouterr().err)
     assert line.endswith(f"--save {tmp_path}/m.json: cannot write it (No space left on device)")
+
+
+class Terminal(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self):
+        return True
+
+
+def test_tqdm_is_needed_only_where_the_bar_would_show(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # not installed
+    small = ["moons", "--samples", "20", "--hidden", "4", "--epochs", "2"]
+    assert main(small) == 0  # stderr is captured, not a terminal: no bar, so no tqdm needed
+    assert capsys.readouterr().err.startswith("moons: 2 epochs in ")  # the summary line instead
+
+
+def test_tqdm_missing_for_a_bar_on_a_terminal_is_said_before_training(monkeypatch, no_training):
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert main(["moons", "--epochs", "1"]) == 2
+    lines = terminal.getvalue().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("regrad-nn moons: error: regrad-nn moons (its progress bar")
+    assert "needs tqdm" in lines[0] and "pip install 'regrad-nn[moons]'" in lines[0]
+
+
+def test_settings_that_train_moons_refuses_are_bad_usage_found_before_training(
+    monkeypatch, capsys, no_training, one_error_line
+):
+    seen = []
+
+    def refuse(**settings):
+        seen.append(settings)
+        raise ValueError("momentum must be a finite number >= 0, got -1.0")
+
+    monkeypatch.setattr(regrad_nn.moons, "check_settings", refuse)
+    assert status(["moons", "--epochs", "3", "--optimizer", "adam"]) == 2
+    assert one_error_line(capsys.readouterr().err).endswith("error: momentum must be a finite number >= 0, got -1.0")
+    assert seen[0]["epochs"] == 3 and seen[0]["optimizer"] == "adam" and seen[0]["hidden"] == [16, 16]
+
+
+def value_error_in_epoch_2(train_moons):
+    """``train_moons`` that raises ValueError in its second epoch (a bug, or a domain error)."""
+
+    def train(**options):
+        def on_epoch(model, epoch, lr):
+            if epoch == 2:
+                raise ValueError("math domain error")
+
+        return train_moons(**{**options, "on_epoch": on_epoch})
+
+    return train
+
+
+def test_a_value_error_during_training_is_not_reported_as_bad_usage(monkeypatch, capsys):
+    monkeypatch.setattr(regrad_nn.moons, "train_moons", value_error_in_epoch_2(regrad_nn.moons.train_moons))
+    with pytest.raises(ValueError, match="math domain error"):  # not turned into "bad usage", exit status 2
+        main(["moons", "--samples", "20", "--hidden", "4", "--epochs", "5", "--no-progress"])
+    assert "error:" not in capsys.readouterr().err
+
+
+def test_a_value_error_during_training_exits_1_with_its_traceback(tmp_path):
+    """As the docstring says: any other error is a bug, Python's traceback and exit status 1; nothing saved."""
+    program = """if True:
+        import sys
+        import regrad_nn.moons
+
+        train_moons = regrad_nn.moons.train_moons
+
+        def train(**options):  # raises ValueError in epoch 2
+            def on_epoch(model, epoch, lr):
+                if epoch == 2:
+                    raise ValueError("math domain error")
+
+            return train_moons(**{**options, "on_epoch": on_epoch})
+
+        regrad_nn.moons.train_moons = train
+        from regrad_nn.cli import main
+
+        sys.exit(main(sys.argv[1:]))
+    """
+    command = [sys.executable, "-c", program, "moons", "--samples", "20", "--hidden", "4", "--save", "m.json"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("Traceback") and done.stderr.endswith("ValueError: math domain error\n")
+    assert "regrad-nn moons: error" not in done.stderr
+    assert list(tmp_path.iterdir()) == []

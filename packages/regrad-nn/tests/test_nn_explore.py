@@ -28,6 +28,7 @@ from regrad_nn.explore import (
     DRAWN_POINT,
     MAX_FRAMES,
     Frame,
+    check_drawable,
     explorer_drawing,
     kept_frames,
     loss_term,
@@ -190,7 +191,9 @@ def test_explore_other_losses_and_activations(loss, activation):
     graph = page_data(recorder.to_html())["graph"]
     ops = {node.get("op") for node in graph}
     assert ("BCEWithLogits" in ops) == (loss == "bce") and ("Pow" in ops) == (loss == "mse")
-    assert {node.get("activation") for node in graph if node.get("op") == "FusedNeuron"} == {activation, "linear"}
+    neurons = [node for node in graph if node.get("op") == "FusedNeuron"]
+    assert {node["op_args"]["activation"] for node in neurons} == {activation, "linear"}  # each op's own args
+    assert [node["op_args"] for node in graph if node.get("op") == "Pow"] == ([{"power": 2}] if loss == "mse" else [])
     if loss == "bce":
         assert graph[0]["args"] is None  # target=..., the point's: the page writes it
 
@@ -295,6 +298,50 @@ def test_explore_command_diverging_or_interrupted_writes_nothing(tmp_path, capsy
     monkeypatch.setattr(regrad_nn.moons, "train_moons", interrupted)
     assert main(["moons", "--explore", str(path)]) == 130
     assert capsys.readouterr().err == "regrad-nn moons: interrupted\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_explore_a_network_too_large_to_draw_is_found_without_drawing():
+    random.seed(0)
+    check_drawable(MLP(2, [95, 95, 1]), "hinge")  # 9,501 parameters: a point's graph has 9,699 nodes
+    too_large = MLP(2, [100, 100, 1])  # 10,501 parameters
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="has more than 10,000 nodes, more than regrad-viz draws"):
+        check_drawable(too_large, "hinge")
+    assert time.perf_counter() - start < 5  # counted, not laid out
+    with pytest.raises(regrad_viz.GraphError):  # what laying it out after training used to end in
+        regrad_viz.graph.collect_graph(point_graph(too_large, DRAWN_POINT, DRAWN_LABEL, "hinge"), trace=False)
+
+
+def test_explore_command_refuses_a_network_too_large_to_draw_before_training(
+    tmp_path, capsys, no_training, one_error_line
+):
+    explorer, model = tmp_path / "x.html", tmp_path / "m.json"
+    outputs = ["--explore", str(explorer), "--save", str(model)]
+    assert main(["moons", "--hidden", "100,100", "--epochs", "1", "--no-progress", *outputs]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert f"--explore {explorer}: the graph of a point's loss term for MLP(2 -> 100 -> 100 -> 1" in line
+    assert "has more than 10,000 nodes" in line and "smaller hidden layers" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt(), RuntimeError("the drawing failed")])
+def test_explore_command_writes_no_file_until_the_drawing_is_ready(tmp_path, capsys, monkeypatch, failure):
+    """Ctrl-C (or a failure) while the command waits for the explorer's drawing, after training: nothing written."""
+    import multiprocessing.pool
+
+    def waiting(self, timeout=None):
+        raise failure
+
+    monkeypatch.setattr(multiprocessing.pool.ApplyResult, "get", waiting)  # the command's drawing.get()
+    outputs = ["--save", "m.json", "--plot", "b.png", "--explore", "e.html"]
+    command = [*SMALL, "--no-progress", *[str(tmp_path / text) if "." in text else text for text in outputs]]
+    if isinstance(failure, KeyboardInterrupt):
+        assert main(command) == 130
+        assert capsys.readouterr().err == "regrad-nn moons: interrupted\n"  # "nothing saved": true
+    else:
+        with pytest.raises(RuntimeError, match="the drawing failed"):
+            main(command)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -259,7 +259,7 @@ def test_explorer_numbers_are_regrads(tmp_path, open_explorer, loss, activation)
             # and printed as Python prints them: the texts of regrad-viz's own drawing of this graph
             if not EXACT:
                 continue
-            assert ours["steps"] == drawing_data(graph, 0.0, 0.0, 4)["steps"]
+            assert ours["steps"] == drawing_data(graph, 4)["steps"]
             lines = all_lines(graph, 4, show_adjoints=True)
             for i in range(len(graph.nodes)):
                 texts = {cls: text for text, cls in lines[i]}
@@ -293,7 +293,7 @@ def test_explorer_prints_numbers_as_python_does(tmp_path, open_explorer):
         for i in range(len(graph.nodes)):
             assert ours["nodes"][i]["value"] == {cls: text for text, cls in lines[i]}["rv-val"]
             assert ours["nodes"][i]["details"] == node_tooltip(graph, i)
-        assert ours["steps"] == drawing_data(graph, 0.0, 0.0, 4)["steps"]
+        assert ours["steps"] == drawing_data(graph, 4)["steps"]
     texts = page.eval_on_selector_all("g[data-node] .rv-val", "lines => lines.map(l => l.textContent)")
     assert "val 0.0312" in texts and "val -0.0312" in texts  # a tie goes to the even digit, as in Python
     assert log.problems() == []

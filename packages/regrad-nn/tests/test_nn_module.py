@@ -136,6 +136,23 @@ def test_parameters_carry_their_module_path_and_neurons_their_identity():
     assert Neuron(2).w[1].label == "w.1"
 
 
+def test_each_neuron_gets_its_one_op_and_labels_as_it_is_built(monkeypatch):
+    made = []
+    init = FusedNeuron.__init__
+
+    def counted(self, *args, **kwargs):
+        made.append(args)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(FusedNeuron, "__init__", counted)
+    model = MLP(2, [16, 16, 1])
+    assert len(made) == 16 + 16 + 1  # one op per neuron (it used to make 4: one, then one per enclosing module)
+    ops = [(neuron.op.neuron, neuron.op.activation) for layer in model.layers for neuron in layer.neurons]
+    assert ops == made  # those very ops, named at once
+    assert made[0] == ("layers.0.neurons.0", "relu") and made[-1] == ("layers.2.neurons.0", "linear")
+    assert Neuron(2, name="layers.3.neurons.4").b.label == "layers.3.neurons.4.b"
+
+
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
 def test_neuron_ops_pass_gradcheck(activation):
     op = FusedNeuron("n", activation)

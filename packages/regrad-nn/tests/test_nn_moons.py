@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import math
 import random
+import re
 
 import pytest
 
 from regrad_nn import MLP, SGD, TrainingDivergedError, hinge_loss, make_moons
-from regrad_nn.moons import train_moons
+from regrad_nn.moons import check_settings, train_moons
 
 pytest.importorskip("sklearn")
 
@@ -67,6 +68,31 @@ def test_bad_settings_raise():
         train_moons(optimizer="rmsprop")
     with pytest.raises(ValueError, match="epochs must be a positive int"):
         train_moons(epochs=0)
+
+
+def test_bad_settings_are_refused_before_any_work(monkeypatch):
+    import regrad_nn.moons
+
+    def no_data(*args):
+        raise AssertionError("make_moons was called")
+
+    monkeypatch.setattr(regrad_nn.moons, "make_moons", no_data)
+    cases = [
+        ({"batch_size": 0}, "batch_size must be a positive int, got 0"),
+        ({"batch_size": 2.5}, "batch_size must be a positive int, got 2.5"),
+        ({"hidden": (16, 0)}, "a hidden layer size must be a positive int, got 0"),
+        ({"activation": "gelu"}, "unknown activation 'gelu'"),
+        ({"lr": math.nan}, "lr must be a finite number >= 0, got nan"),
+        ({"momentum": -0.5}, "momentum must be a finite number >= 0"),
+        ({"samples": 1}, "samples must be an int >= 2, got 1"),
+        ({"noise": -1.0}, "noise must be a finite number >= 0"),
+    ]
+    for settings, message in cases:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            check_settings(**settings)
+        with pytest.raises(ValueError, match=re.escape(message)):
+            train_moons(**settings)
+    check_settings()  # train_moons' defaults are good
 
 
 def test_bad_alpha_is_rejected():

@@ -111,8 +111,10 @@ def test_linear_decay_is_the_original_regrads_schedule():
     assert [schedule(100).lr_at(k) for k in range(100)] == [1.0 - 0.9 * k / 100 for k in range(100)]
     assert schedule(10, start=0.5, end=0.0).lr_at(0) == 0.5
     assert schedule(10, start=0.5, end=0.0).lr_at(10) == 0.0
-    with pytest.raises(ValueError, match="total_steps must be positive"):
+    with pytest.raises(ValueError, match=re.escape("LinearDecay total_steps must be a positive int, got 0")):
         schedule(0)
+    with pytest.raises(ValueError, match=re.escape("LinearDecay total_steps must be a positive int, got 2.5")):
+        schedule(2.5)
 
 
 def test_linear_decay_scheduler_sets_the_optimizers_lr():

@@ -7,15 +7,20 @@
 Also runs as ``python -m regrad_nn`` or ``python -m regrad_nn.cli``.
 
 Everything that can be checked is checked before training starts: the
-options' values, the extras, and that ``--save``, ``--plot`` and
-``--explore`` can be written. Problems are reported on stderr as one line,
-``regrad-nn moons: error: ...``. Exit status:
+options' values, the extras, that ``--save``, ``--plot`` and ``--explore``
+can be written, and that the explorer can draw the network. Problems are
+reported on stderr as one line, ``regrad-nn moons: error: ...``. The files
+are written only once everything they need is ready. Exit status:
 
 * 0: trained (and saved and plotted, if asked);
 * 1: training diverged (the loss became NaN or infinite): nothing is saved;
 * 2: bad usage: an option's value, a missing extra (scikit-learn, matplotlib,
-  tqdm, regrad-viz), an output path that cannot be written;
+  tqdm, regrad-viz), an output path that cannot be written, a network too
+  large for the explorer;
 * 130: interrupted with Ctrl-C: nothing is saved.
+
+Any other error is a bug: Python prints its traceback, and the exit status
+is 1 (as for every uncaught exception); nothing is saved.
 """
 
 from __future__ import annotations
@@ -27,11 +32,11 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .data import EXTRA_INSTALL, MissingExtraError, make_moons, require
-from .files import check_writable, save_model
+from .files import atomic_write, check_writable, save_model
 
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult
@@ -201,25 +206,52 @@ def _check_outputs(args: argparse.Namespace) -> None:
                 raise _UsageError(f"--{option} and --{other} name the same file, {text}")
 
 
-def _run_moons(args: argparse.Namespace) -> int:
-    # check the extras and the output paths up front, so nothing runs for minutes before failing
-    if not args.no_progress:
+#: the options that are settings of ``train_moons``, which ``check_settings`` checks
+_SETTINGS = (
+    "samples", "noise", "hidden", "epochs", "lr", "batch_size", "loss", "alpha", "optimizer", "momentum", "activation"
+)  # fmt: skip
+
+
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    return {name: getattr(args, name) for name in _SETTINGS}
+
+
+def _check_before_training(args: argparse.Namespace) -> None:
+    """Everything that can be checked before training, which may take minutes: the settings, the extras, the paths.
+
+    Raises ``_UsageError`` or ``MissingExtraError``. (The explorer's network is checked in ``_run_moons``.)
+    """
+    from .moons import check_settings, shows_progress_bar
+
+    try:
+        check_settings(**_settings(args))
+    except ValueError as error:  # only here: a ValueError during training is not bad usage
+        raise _UsageError(str(error)) from None
+    if shows_progress_bar(not args.no_progress):  # only on a terminal: in a log there is no bar
         require("tqdm", "tqdm", "regrad-nn moons (its progress bar; --no-progress runs without it)")
     if args.plot is not None:
         require("matplotlib", "matplotlib", "regrad-nn moons --plot")
     if args.explore is not None:
         require("regrad_viz", "regrad-viz", "regrad-nn moons --explore")
     _check_outputs(args)
+
+
+def _run_moons(args: argparse.Namespace) -> int:
+    _check_before_training(args)
     if not args.explore:
         require("sklearn", "scikit-learn", "regrad-nn moons")
         return _train(args)
     # The explorer shows the graph of a point's loss term, whose drawing takes seconds to lay out. It
     # depends only on the network, its first weights and the loss, all known now: a second process lays
     # it out while this one goes on (scikit-learn, checked last, takes a while to import) and trains.
-    from .explore import explorer_drawing
+    from .explore import check_drawable, explorer_drawing
     from .moons import initial_model
 
     first = initial_model(args.hidden, args.activation, args.seed)  # the weights train_moons starts from
+    try:
+        check_drawable(first, args.loss)  # quick (no layout): a network too large fails now, not after training
+    except ValueError as error:
+        raise _UsageError(f"--explore {args.explore}: {error}") from None
     # leaving the block stops the worker, also on Ctrl-C or an error; the worker leaves Ctrl-C to this process
     with multiprocessing.Pool(1, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
         drawing = pool.apply_async(explorer_drawing, (first, args.loss))
@@ -233,29 +265,17 @@ def _train(args: argparse.Namespace, drawing: AsyncResult[Drawing] | None = None
     from .moons import TrainingDivergedError, plot_decision_boundary, train_moons
 
     recorder = None
+    if drawing is not None:  # the recorder needs the points: make them here, as train_moons would
+        recorder = TrainingRecorder(*make_moons(args.samples, args.noise, args.seed), args.loss, args.alpha)
     try:
-        if drawing is not None:  # the recorder needs the points: make them here, as train_moons would
-            recorder = TrainingRecorder(*make_moons(args.samples, args.noise, args.seed), args.loss, args.alpha)
         result = train_moons(
-            samples=args.samples,
-            noise=args.noise,
-            hidden=args.hidden,
-            epochs=args.epochs,
-            lr=args.lr,
-            batch_size=args.batch_size,
+            **_settings(args),
             seed=args.seed,
-            loss=args.loss,
-            alpha=args.alpha,
-            optimizer=args.optimizer,
-            momentum=args.momentum,
-            activation=args.activation,
             progress=not args.no_progress,
             fast=args.fast,
             data=None if recorder is None else (recorder.X, recorder.y),
             on_epoch=None if recorder is None else recorder.record,
         )
-    except ValueError as error:
-        raise _UsageError(str(error)) from None
     except TrainingDivergedError as error:
         _print_error(f"{error}; nothing was saved")
         return EXIT_DIVERGED
@@ -266,6 +286,11 @@ def _train(args: argparse.Namespace, drawing: AsyncResult[Drawing] | None = None
     print(f"trained {epochs} in {result.seconds:.2f} s ({1000 * result.seconds / args.epochs:.1f} ms/epoch)")
     print(f"final loss {result.final_loss:.6f}")
     print(f"final accuracy {result.accuracy:.1%} ({correct}/{n})")
+    # The explorer's page is made before any file is written: waiting for its drawing can be
+    # interrupted, and making the page can fail; either way, no file has been written yet.
+    page = None
+    if recorder is not None and drawing is not None:
+        page = recorder.to_html(drawing=drawing.get())
     if args.save:
         settings = ("command", *_OUTPUTS, "no_progress", "fast")  # how it ran, not what it trained
         training = {key: value for key, value in vars(args).items() if key not in settings}
@@ -282,9 +307,10 @@ def _train(args: argparse.Namespace, drawing: AsyncResult[Drawing] | None = None
         except OSError as error:
             raise _UsageError(f"--plot {args.plot}: cannot write it ({error.strerror or error})") from None
         print(f"decision boundary plotted to {args.plot}")
-    if recorder is not None and drawing is not None:
+    if page is not None:
         try:
-            recorder.save(args.explore, drawing=drawing.get())
+            with atomic_write(args.explore) as file:
+                file.write(page.encode("utf-8"))
         except OSError as error:
             raise _UsageError(f"--explore {args.explore}: cannot write it ({error.strerror or error})") from None
         print(f"training explorer written to {args.explore}")

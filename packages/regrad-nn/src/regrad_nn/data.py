@@ -8,9 +8,9 @@ functions here raise ``MissingExtraError`` saying exactly that.
 from __future__ import annotations
 
 import importlib
-import math
-import numbers
 from types import ModuleType
+
+from ._checks import check_int, check_number
 
 #: the command that installs everything the moons trainer needs
 EXTRA_INSTALL = "pip install 'regrad-nn[moons]'"
@@ -40,10 +40,8 @@ def make_moons(
     micrograd's demo notebook); ``None`` draws fresh data. Labels are ±1, as
     the hinge loss wants; use ``(1 + y) / 2`` for 0/1 targets.
     """
-    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 2:
-        raise ValueError(f"n_samples must be an int >= 2, got {n_samples!r}")
-    if isinstance(noise, bool) or not (isinstance(noise, numbers.Real) and math.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    n_samples = check_int(n_samples, "n_samples", minimum=2)
+    noise = check_number(noise, "noise", allow_zero=True)
     datasets = require("sklearn.datasets", "scikit-learn", "make_moons")
     X, y = datasets.make_moons(n_samples=n_samples, noise=noise, random_state=seed)
     return [[float(a), float(b)] for a, b in X.tolist()], [2.0 * label - 1.0 for label in y.tolist()]

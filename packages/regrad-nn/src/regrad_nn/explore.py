@@ -4,11 +4,13 @@ A ``TrainingRecorder`` keeps a copy of the weights once per epoch; its
 ``save(path)`` writes a self-contained page (nothing to fetch, no server: it
 opens from disk) with
 
-* a timeline over the recorded epochs (a slider, Play, the arrow keys),
+* a timeline over the recorded snapshots (a slider, Play, the arrow keys),
   with the epoch and its learning rate;
 * the data and the network's output over the input plane at that epoch:
   the decision boundary, the points by class, the misclassified ones marked;
-* the loss and accuracy curves of all epochs (click one to go there);
+* the loss and accuracy curves over the recorded snapshots (every epoch, up
+  to ``MAX_FRAMES`` snapshots; evenly spaced ones for a longer training);
+  click one to go there;
 * the network, a box per neuron and a line per weight (``regrad_viz.draw_network``),
   each box holding a small picture of what its neuron computes over the plane;
 * for the point you click: the computation graph of *its own* loss term
@@ -41,8 +43,6 @@ with the ``moons`` extra.
 from __future__ import annotations
 
 import math
-import numbers
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -53,8 +53,9 @@ from typing import TYPE_CHECKING, Any
 import regrad
 from regrad import Var
 
+from ._checks import check_int, check_number
 from .data import require
-from .files import atomic_write
+from .files import atomic_write, build_model
 from .losses import BCEWithLogits
 from .module import MLP
 
@@ -136,14 +137,13 @@ class TrainingRecorder:
     ) -> None:
         if loss not in LOSS_TERMS:
             raise ValueError(f"the explorer knows the losses {', '.join(LOSS_TERMS)}, not {loss!r}")
-        if isinstance(alpha, bool) or not (isinstance(alpha, numbers.Real) and math.isfinite(alpha) and alpha >= 0):
-            raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
+        alpha = check_number(alpha, "alpha", allow_zero=True)
         points, labels = _check_points(X, y)
         #: the points (pairs of floats) and their labels (±1.0)
         self.X: list[list[float]] = points
         self.y: list[float] = labels
         self.loss: str = loss
-        self.alpha: float = float(alpha)
+        self.alpha: float = alpha
         self.frames: list[Frame] = []
         #: the recorded model's architecture (``MLP.config()``), from the first ``record``
         self.config: dict[str, Any] | None = None
@@ -164,8 +164,7 @@ class TrainingRecorder:
             self.config = model.config()
         elif model.config() != self.config:
             raise ValueError(f"record() got a model of another shape: {model.config()} after {self.config}")
-        if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
-            raise ValueError(f"epoch must be an int >= 0, got {epoch!r}")
+        epoch = check_int(epoch, "epoch", minimum=0)
         if self.frames and epoch <= self.frames[-1].epoch:
             raise ValueError(f"epochs must grow from one record() to the next: {epoch} after {self.frames[-1].epoch}")
         self.frames.append(Frame(epoch, None if lr is None else float(lr), [p.val for p in model.parameters()]))
@@ -194,12 +193,13 @@ class TrainingRecorder:
         for frame in frames:
             if not all(math.isfinite(w) for w in frame.weights):
                 raise ValueError(f"the weights after epoch {frame.epoch} are not all finite: the training diverged")
+        first = model_at(self.config, frames[0].weights)
         if drawing is None and self._drawn is not None and self._drawn[0] == frames[0].weights:
             drawing = self._drawn[1]  # made by an earlier call, for the same weights
         if drawing is None:
-            drawing = explorer_drawing(model_at(self.config, frames[0].weights), self.loss)
+            drawing = explorer_drawing(first, self.loss)
         self._drawn = (frames[0].weights, drawing)
-        fragment = _explorer_fragment(self, frames, drawing)
+        fragment = _explorer_fragment(self, frames, first, drawing)
         return _page(fragment) if full_page else fragment
 
     def save(self, path: str | Path, drawing: Drawing | None = None) -> Path:
@@ -233,11 +233,7 @@ def _static(name: str) -> str:
 
 def model_at(config: dict[str, Any], weights: Sequence[float]) -> MLP:
     """A fresh MLP holding ``weights`` (Python's ``random`` is left as it was)."""
-    state = random.getstate()  # building an MLP draws weights; keep the caller's stream
-    try:
-        model = MLP(**config)
-    finally:
-        random.setstate(state)
+    model = build_model(config)
     for p, w in zip(model.parameters(), weights):
         p.val = w
     return model
@@ -274,14 +270,34 @@ def explorer_drawing(model: MLP, loss: str) -> Drawing:
     return point_drawing(model, DRAWN_POINT, DRAWN_LABEL, loss)
 
 
+def check_drawable(model: MLP, loss: str) -> None:
+    """Raise ``ValueError`` if the explorer cannot draw a point's graph for ``model``: too many nodes for regrad-viz.
+
+    Quick: the graph is built and its nodes are counted, nothing is laid out
+    (the part that takes seconds). ``regrad-nn moons --explore`` checks this
+    before training, rather than fail after it.
+    """
+    from regrad_viz import DEFAULT_MAX_NODES, GraphError
+    from regrad_viz.graph import collect_graph
+
+    try:
+        collect_graph(point_graph(model, DRAWN_POINT, DRAWN_LABEL, loss), DEFAULT_MAX_NODES, trace=False)
+    except GraphError:
+        raise ValueError(
+            f"the graph of a point's loss term for {model!r} has more than {DEFAULT_MAX_NODES:,} nodes, "
+            "more than regrad-viz draws: the explorer needs smaller hidden layers"
+        ) from None
+
+
 def _graph_recipe(drawing: Drawing, parameter_names: list[str]) -> list[dict[str, Any]]:
     """What the page needs to recompute every node of the drawn graph for any point and weights.
 
     For each node, in the drawing's order: where a leaf's value comes from
     (a parameter, a coordinate of the point, its label, a number), or the
-    op and its inputs; how messages name it; the parts of its box and hover
-    text that never change.
+    op, its arguments and its inputs; how messages name it; the parts of its
+    box and hover text that never change.
     """
+    from regrad_viz.labels import ARGS, box_title, full_args
     from regrad_viz.names import abbreviate
     from regrad_viz.svg import node_tooltip
 
@@ -289,24 +305,21 @@ def _graph_recipe(drawing: Drawing, parameter_names: list[str]) -> list[dict[str
     inputs: list[list[int]] = [[] for _ in graph.nodes]
     for edge in graph.edges:  # collect_graph lists a node's edges in slot order
         inputs[edge.dst].append(edge.src)
-    titles = [next(text for text, cls in lines if cls == "rv-title") for lines in drawing.lines]
     parameter = {name: k for k, name in enumerate(parameter_names)}
     recipe = []
     for i, node in enumerate(graph.nodes):
-        entry: dict[str, Any] = {"kind": node.kind, "title": titles[i]}
-        about = node_tooltip(graph, i).split("\n")
-        entry["about"] = about[0]  # "title  (kind)"
+        entry: dict[str, Any] = {
+            "kind": node.kind,
+            "title": box_title(node),
+            "about": node_tooltip(graph, i).partition("\n")[0],  # the hover text's first line: "title  (kind)"
+        }
         if node.kind == "op":
             entry["op"] = node.op_name
+            entry["op_args"] = node.op_args  # such as the neuron's activation, or the power of a Pow
             entry["inputs"] = inputs[i]
-            entry["args"] = next(text for text, cls in drawing.lines[i] if cls == "rv-args") if node.op_args else ""
-            entry["args_full"] = about[1] if node.op_args else ""
-            if node.op_name == "FusedNeuron":
-                entry["activation"] = node.op_args["activation"]
-                entry["neuron"] = node.op_args["neuron"]
-            elif node.op_name == "Pow":
-                entry["power"] = node.op_args["power"]
-            elif node.op_name == "BCEWithLogits":
+            entry["args"] = next((text for text, cls in drawing.lines[i] if cls == ARGS), "")  # the box's line
+            entry["args_full"] = full_args(node)
+            if node.op_name == "BCEWithLogits":
                 entry["args"] = entry["args_full"] = None  # target=..., the point's: the page writes it
         elif node.label in parameter:
             entry["parameter"] = parameter[node.label]
@@ -320,16 +333,16 @@ def _graph_recipe(drawing: Drawing, parameter_names: list[str]) -> list[dict[str
     # names for the stepper's messages that do not change with the numbers: a box's title, and where
     # several boxes have the same title (every neuron is a FusedNeuron), the neuron's name
     count: dict[str, int] = {}
-    for title in titles:
-        count[title] = count.get(title, 0) + 1
+    for entry in recipe:
+        count[entry["title"]] = count.get(entry["title"], 0) + 1
     seen: dict[str, int] = {}
     for entry in recipe:
         title = entry["title"]
         seen[title] = seen.get(title, 0) + 1
         if count[title] == 1:
             entry["name"] = title
-        elif "neuron" in entry:
-            entry["name"] = f"{title} {abbreviate(entry['neuron'])}"
+        elif "neuron" in entry.get("op_args", {}):
+            entry["name"] = f"{title} {abbreviate(entry['op_args']['neuron'])}"
         else:
             entry["name"] = f"{title} #{seen[title]}"
     return recipe
@@ -341,16 +354,15 @@ def _plane(points: list[list[float]]) -> dict[str, Any]:
     return {"x": [min(xs) - PAD, max(xs) + PAD], "y": [min(ys) - PAD, max(ys) + PAD], "grid": GRID}
 
 
-def _network_fragment(config: dict[str, Any], frames: list[Frame]) -> str:
-    """The network as regrad-viz draws layered networks, with the first frame's weights; the page updates it."""
+def _network_fragment(model: MLP, frames: list[Frame]) -> str:
+    """The network as regrad-viz draws layered networks, with ``model``'s weights; the page updates them."""
     from regrad_viz import draw_network
 
-    sizes = [config["nin"], *config["nouts"]]
-    model = model_at(config, frames[0].weights)
+    sizes = [model.nin, *model.nouts]
     weights = [[[w.val for w in neuron.w] for neuron in layer.neurons] for layer in model.layers]
     biases = [[neuron.b.val for neuron in layer.neurons] for layer in model.layers]
     names = [[f"x.{i}" for i in range(sizes[0])]] + [
-        [f"layers.{k}.neurons.{j}" for j in range(n)] for k, n in enumerate(config["nouts"])
+        [f"layers.{k}.neurons.{j}" for j in range(n)] for k, n in enumerate(model.nouts)
     ]
     titles = ["inputs"] + [f"layers.{k} \u00b7 {layer.activation}" for k, layer in enumerate(model.layers)]
     largest = max(abs(w) for frame in frames for w in frame.weights)  # one scale for every epoch: lines grow
@@ -366,12 +378,12 @@ def _network_fragment(config: dict[str, Any], frames: list[Frame]) -> str:
     return drawing.to_html(full_page=False)
 
 
-def _explorer_fragment(recorder: TrainingRecorder, frames: list[Frame], drawing: Drawing) -> str:
+def _explorer_fragment(recorder: TrainingRecorder, frames: list[Frame], first: MLP, drawing: Drawing) -> str:
+    """The explorer's ``<div>``; ``first``: the model with the first frame's weights."""
     from regrad_viz.html import compact_css, inline_js, script_json
 
-    assert recorder.config is not None
-    config = recorder.config
-    names = [name for name, _ in model_at(config, frames[0].weights).named_parameters()]
+    config = first.config()
+    names = [name for name, _ in first.named_parameters()]
     data = {
         "layers": [config["nin"], *config["nouts"]],
         "activation": config["activation"],
@@ -394,7 +406,7 @@ def _explorer_fragment(recorder: TrainingRecorder, frames: list[Frame], drawing:
         css=compact_css(_static("explorer.css")),
         summary=escape(summary),
         frames=len(frames),
-        network=_network_fragment(config, frames),
+        network=_network_fragment(first, frames),
         graph=drawing.to_html(full_page=False),
         data=script_json(data),
         script=script,
@@ -427,7 +439,7 @@ def _markup(css: str, summary: str, frames: int, network: str, graph: str, data:
             '<span><i class="rx-key rx-wrong"></i><span class="rx-wrong-count"></span></span>',
             '<span><i class="rx-key rx-line"></i>output 0: the decision boundary</span>',
             "<span>shading: the output, blue &gt; 0 &gt; orange</span></div></div>",
-            '<div class="rx-panel"><div class="rx-panel-title">Loss and accuracy at every epoch '
+            '<div class="rx-panel"><div class="rx-panel-title">Loss and accuracy at each snapshot '
             "(click to go there)</div>",
             '<svg class="rx-chart rx-loss"></svg><svg class="rx-chart rx-accuracy"></svg></div>',
             "</div></div>",

@@ -24,8 +24,6 @@ as it was.
 from __future__ import annotations
 
 import json
-import math
-import numbers
 import os
 import random
 import secrets
@@ -34,6 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from ._checks import is_finite_number, is_int
 from .module import ACTIVATIONS, MLP
 
 _FORMAT = "regrad-nn/mlp"
@@ -107,14 +106,6 @@ def _temporary_name(path: Path) -> Path:
 # checking a model file's contents
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_finite_number(value: object) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def _check_config(config: object, where: str, max_parameters: int | None) -> dict[str, Any]:
     """The config's fields after checking their types, values and the total parameter count."""
     if not isinstance(config, dict):
@@ -126,12 +117,12 @@ def _check_config(config: object, where: str, max_parameters: int | None) -> dic
     if unexpected:
         raise ValueError(f"{where}: config has an unexpected key {unexpected[0]!r:.80}")
     nin, nouts, activation = config["nin"], config["nouts"], config.get("activation", "relu")  # MLP's default
-    if not _is_int(nin) or nin < 1:
+    if not is_int(nin) or nin < 1:
         raise ValueError(f"{where}: config nin must be a positive integer, got {nin!r:.80}")
     if not isinstance(nouts, list) or not nouts:
         raise ValueError(f"{where}: config nouts must be a non-empty list of layer sizes, got {nouts!r:.80}")
     for i, size in enumerate(nouts):
-        if not _is_int(size) or size < 1:
+        if not is_int(size) or size < 1:
             raise ValueError(f"{where}: config nouts.{i} must be a positive integer, got {size!r:.80}")
     if activation not in ACTIVATIONS:
         raise ValueError(f"{where}: config activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r:.80}")
@@ -164,7 +155,7 @@ def _check_state(state: object, config: dict[str, Any], where: str) -> None:
             raise ValueError(f"{where}: state is missing {name}")
         value = state[name]
         if length is None:
-            if not _is_finite_number(value):
+            if not is_finite_number(value):
                 raise ValueError(f"{where}: state {name} must be a finite number, got {value!r:.80}")
             continue
         if not isinstance(value, list):
@@ -172,7 +163,7 @@ def _check_state(state: object, config: dict[str, Any], where: str) -> None:
         if len(value) != length:
             raise ValueError(f"{where}: state {name} has {len(value)} numbers, expected {length}")
         for k, number in enumerate(value):
-            if not _is_finite_number(number):
+            if not is_finite_number(number):
                 raise ValueError(f"{where}: state {name}.{k} must be a finite number, got {number!r:.80}")
     for name in state:
         if name not in expected:
@@ -194,6 +185,19 @@ def _check_document(doc: object, where: str, max_parameters: int | None) -> dict
 
 # --------------------------------------------------------------------------
 # the two functions
+
+
+def build_model(config: dict[str, Any], fused: bool = True) -> MLP:
+    """``MLP(**config)``, for a model whose values are written next: Python's ``random`` is left as it was.
+
+    Building an MLP draws its first weights from ``random``; the caller's
+    stream of random numbers is put back afterwards, as if nothing was drawn.
+    """
+    state = random.getstate()
+    try:
+        return MLP(**config, fused=fused)
+    finally:
+        random.setstate(state)
 
 
 def save_model(model: MLP, path: str | Path, **extra: Any) -> Path:
@@ -240,10 +244,6 @@ def load_model(path: str | Path, fused: bool = True, max_parameters: int = MAX_P
     except (ValueError, RecursionError) as error:  # JSONDecodeError, an integer too long, nesting too deep
         raise ValueError(f"{where}: not valid JSON ({error})") from None
     _check_document(doc, where, max_parameters)
-    state = random.getstate()  # building an MLP draws weights; keep the caller's stream
-    try:
-        model = MLP(**doc["config"], fused=fused)
-    finally:
-        random.setstate(state)
+    model = build_model(doc["config"], fused=fused)
     model.load_state_dict(doc["state"])
     return model

@@ -27,6 +27,10 @@ gradient flows through it, so the pass does not look behind it.
 Weights start uniform in [-1, 1] from Python's global ``random`` module and
 biases at 0, drawn in the same order as micrograd's ``nn.MLP``: seed
 ``random`` identically and both libraries start from the same weights.
+
+Each module is told its place in the model as it is built (an ``MLP`` names
+its layers ``layers.0``, ``layers.1``, ...; a ``Layer`` its neurons
+``neurons.0``, ...), so every label is written once.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ from typing import Any
 import regrad
 from regrad import Op, Var
 from regrad.ops import relu, sigmoid, value
+
+from ._checks import check_int
 
 Input = Var | float | int
 #: what ``state_dict`` holds: a number per scalar parameter, a list per vector
@@ -104,11 +110,8 @@ class FusedNeuron(Op):
         return self.value(b, wx[:n], wx[n:])
 
     def value(self, b: float, ws: Iterable[float], xs: Iterable[float]) -> float:
-        """act(b + w_1 x_1 + ... + w_n x_n) on floats: the forward formula (a Layer calls it directly).
-
-        The sum starts from b and adds each product in order, as the elementwise graph and micrograd do.
-        """
-        return self.function(sum(map(operator.mul, ws, xs), b))
+        """act(b + w_1 x_1 + ... + w_n x_n) on floats: the forward formula (a Layer calls it directly)."""
+        return self.function(_weighted_sum(b, ws, xs))
 
     def derivatives(self, z: Any, b: Any, *wx: Any) -> tuple[Any, ...] | None:
         n = len(wx) // 2
@@ -116,8 +119,8 @@ class FusedNeuron(Op):
             if value(z) != 0:  # on: the slope is 1 (NaN passes the gradient, as in PyTorch)
                 return (1.0, *wx[n:], *wx[:n])
             # off (s <= 0): no gradient flows, unless s is not finite (0 * inf is NaN, not 0)
-            numbers = wx if type(z) is float else [value(v) for v in wx]  # floats, or the Vars' values
-            if math.isfinite(_weighted_sum(value(b), numbers[:n], numbers[n:])):
+            values = wx if type(z) is float else [value(v) for v in wx]  # floats, or the Vars' values
+            if math.isfinite(_weighted_sum(value(b), values[:n], values[n:])):
                 return None
             a: Any = 0.0
         elif self.activation == "tanh":
@@ -129,8 +132,8 @@ class FusedNeuron(Op):
         return (a, *[a * x for x in wx[n:]], *[a * w for w in wx[:n]])
 
 
-def _weighted_sum(b: float, ws: Sequence[float], xs: Sequence[float]) -> float:
-    """b + w_1 x_1 + ... + w_n x_n, added in that order (as the elementwise graph and micrograd add)."""
+def _weighted_sum(b: float, ws: Iterable[float], xs: Iterable[float]) -> float:
+    """b + w_1 x_1 + ... + w_n x_n, starting from b and adding each product in order (as micrograd adds)."""
     return sum(map(operator.mul, ws, xs), b)
 
 
@@ -138,12 +141,6 @@ def _check_activation(activation: str) -> str:
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
     return activation
-
-
-def _check_size(value: object, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{what} must be a positive int, got {value!r}")
-    return int(value)
 
 
 def _as_sequence(x: Input | Sequence[Input], nin: int, who: str) -> Sequence[Input]:
@@ -169,7 +166,7 @@ class Module:
 
     Subclasses say what they hold by implementing ``_named_tensors``: pairs of
     a name and either one Var or a list of Vars. Everything else (listing
-    parameters, naming them, zeroing grads, saving and loading) is built on that.
+    parameters, zeroing grads, saving and loading) is built on that.
     """
 
     __slots__ = ()
@@ -189,11 +186,6 @@ class Module:
     def parameters(self) -> list[Var]:
         """Every parameter, in a fixed order (the order of ``named_parameters``)."""
         return [p for _, p in self.named_parameters()]
-
-    def _name_parts(self, prefix: str = "") -> None:
-        """Label every parameter with its full name (a container calls this again with its own prefix)."""
-        for name, p in self.named_parameters():
-            p.label = prefix + name
 
     def zero_grad(self) -> None:
         """Set every gradient to 0.0: they accumulate over backward calls otherwise.
@@ -259,14 +251,23 @@ def _state_number(value: object, name: str) -> float:
 
 
 class Neuron(Module):
-    """``act(b + w . x)``: ``nin`` weights, one bias, an activation (``nonlin=False``: none)."""
+    """``act(b + w . x)``: ``nin`` weights, one bias, an activation (``nonlin=False``: none).
+
+    ``name``: the neuron's place in a model, ``"layers.0.neurons.1"`` (the
+    Layer that builds it passes it); its parameters are labelled
+    ``layers.0.neurons.1.w.0``, ... and ``layers.0.neurons.1.b``, and its node
+    says which neuron it is. A neuron on its own has ``w.0``, ... and ``b``.
+    """
 
     __slots__ = ("_act", "activation", "b", "fused", "op", "w")
 
-    def __init__(self, nin: int, nonlin: bool = True, activation: str = "relu", fused: bool = True) -> None:
-        nin = _check_size(nin, "Neuron nin")
-        self.w = [Var(random.uniform(-1, 1), req_grad=True) for _ in range(nin)]
-        self.b = Var(0.0, req_grad=True)
+    def __init__(
+        self, nin: int, nonlin: bool = True, activation: str = "relu", fused: bool = True, name: str = ""
+    ) -> None:
+        nin = check_int(nin, "Neuron nin")
+        prefix = f"{name}." if name else ""
+        self.w = [Var(random.uniform(-1, 1), req_grad=True, name=f"{prefix}w.{i}") for i in range(nin)]
+        self.b = Var(0.0, req_grad=True, name=f"{prefix}b")
         # Gradients start at 0.0, as after zero_grad() (and as in micrograd): a weight
         # that the first loss does not reach (its ReLU is off) holds the 0 it mathematically has.
         for p in (*self.w, self.b):
@@ -274,9 +275,8 @@ class Neuron(Module):
         self.activation = _check_activation(activation) if nonlin else "linear"
         self._act = _ACTIVATION_METHODS[self.activation]
         self.fused = fused
-        #: the op of this neuron's node (fused); one instance serves every call
-        self.op = FusedNeuron("", self.activation)
-        self._name_parts()
+        #: the op of this neuron's node (fused), named after the neuron; one instance serves every call
+        self.op = FusedNeuron(name, self.activation)
 
     @property
     def nin(self) -> int:
@@ -310,23 +310,28 @@ class Neuron(Module):
         yield "w", self.w
         yield "b", self.b
 
-    def _name_parts(self, prefix: str = "") -> None:
-        super()._name_parts(prefix)
-        self.op = FusedNeuron(prefix.rstrip("."), self.activation)
-
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
 
 
 class Layer(Module):
-    """``nout`` neurons reading the same ``nin`` inputs; one output gives a Var, more a list."""
+    """``nout`` neurons reading the same ``nin`` inputs; one output gives a Var, more a list.
+
+    ``name``: the layer's place in a model, ``"layers.0"`` (the MLP that builds
+    it passes it); its neurons are named ``layers.0.neurons.0``, ...
+    """
 
     __slots__ = ("neurons",)
 
-    def __init__(self, nin: int, nout: int, nonlin: bool = True, activation: str = "relu", fused: bool = True) -> None:
-        nin, nout = _check_size(nin, "Layer nin"), _check_size(nout, "Layer nout")
-        self.neurons = [Neuron(nin, nonlin=nonlin, activation=activation, fused=fused) for _ in range(nout)]
-        self._name_parts()
+    def __init__(
+        self, nin: int, nout: int, nonlin: bool = True, activation: str = "relu", fused: bool = True, name: str = ""
+    ) -> None:
+        nin, nout = check_int(nin, "Layer nin"), check_int(nout, "Layer nout")
+        prefix = f"{name}." if name else ""
+        self.neurons = [
+            Neuron(nin, nonlin=nonlin, activation=activation, fused=fused, name=f"{prefix}neurons.{j}")
+            for j in range(nout)
+        ]
 
     @property
     def nin(self) -> int:
@@ -360,10 +365,6 @@ class Layer(Module):
             for name, tensor in n._named_tensors():
                 yield f"neurons.{i}.{name}", tensor
 
-    def _name_parts(self, prefix: str = "") -> None:
-        for i, n in enumerate(self.neurons):
-            n._name_parts(f"{prefix}neurons.{i}.")
-
     def __repr__(self) -> str:
         return f"Layer({self.nin} -> {self.nout}, activation={self.activation!r})"
 
@@ -379,22 +380,21 @@ class MLP(Module):
     __slots__ = ("activation", "fused", "layers", "nin", "nouts")
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", fused: bool = True) -> None:
-        nin = _check_size(nin, "MLP nin")
+        nin = check_int(nin, "MLP nin")
         if isinstance(nouts, (numbers.Number, str)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(f"MLP nouts must be a non-empty list of layer sizes, got {nouts!r}")
-        nouts = [_check_size(n, "MLP layer size") for n in nouts]
+        nouts = [check_int(n, "MLP layer size") for n in nouts]
         _check_activation(activation)
         sizes = [nin, *nouts]
         last = len(nouts) - 1
         self.layers = [
-            Layer(sizes[i], sizes[i + 1], nonlin=i != last, activation=activation, fused=fused)
+            Layer(sizes[i], sizes[i + 1], nonlin=i != last, activation=activation, fused=fused, name=f"layers.{i}")
             for i in range(len(nouts))
         ]
         self.nin = nin
         self.nouts = nouts
         self.activation = activation
         self.fused = fused
-        self._name_parts()
 
     def __call__(self, x: Input | Sequence[Input]) -> Var | list[Var]:
         out = _as_inputs(x, self.nin, "MLP")
@@ -421,10 +421,6 @@ class MLP(Module):
         for i, layer in enumerate(self.layers):
             for name, tensor in layer._named_tensors():
                 yield f"layers.{i}.{name}", tensor
-
-    def _name_parts(self, prefix: str = "") -> None:
-        for i, layer in enumerate(self.layers):
-            layer._name_parts(f"{prefix}layers.{i}.")
 
     def __repr__(self) -> str:
         sizes = " -> ".join(str(n) for n in [self.nin, *self.nouts])

@@ -14,24 +14,32 @@ from __future__ import annotations
 
 import contextlib
 import math
-import numbers
 import random
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TextIO
 
 import regrad
 from regrad import Var
 
+from ._checks import check_int, check_number
 from .data import make_moons, require
 from .losses import accuracy, bce_with_logits_loss, hinge_loss, l2_penalty, mse_loss
-from .module import MLP
+from .module import MLP, _check_activation
 from .optim import SGD, Adam, LinearDecay, Optimizer
 from .plot import plot_decision_boundary
 
-__all__ = ["LOSSES", "MoonsResult", "TrainingDivergedError", "initial_model", "plot_decision_boundary", "train_moons"]
+__all__ = [
+    "LOSSES",
+    "MoonsResult",
+    "TrainingDivergedError",
+    "check_settings",
+    "initial_model",
+    "plot_decision_boundary",
+    "shows_progress_bar",
+    "train_moons",
+]
 
 
 def _hinge(scores: list[Var], y: list[float]) -> Var:
@@ -97,6 +105,48 @@ def initial_model(hidden: Sequence[int] = (16, 16), activation: str = "relu", se
     return MLP(2, [*hidden, 1], activation=activation)
 
 
+def check_settings(
+    samples: int = 100,
+    noise: float = 0.1,
+    hidden: Sequence[int] = (16, 16),
+    epochs: int = 100,
+    lr: float = 1.0,
+    batch_size: int | None = None,
+    loss: str = "hinge",
+    alpha: float = 1e-4,
+    optimizer: str = "sgd",
+    momentum: float = 0.0,
+    activation: str = "relu",
+) -> None:
+    """Raise ``ValueError`` if ``train_moons`` would refuse these settings (the same arguments); else return.
+
+    ``train_moons`` calls it first. The ``regrad-nn moons`` command calls it
+    before training too: a setting refused here is bad usage, while a
+    ``ValueError`` raised *during* training is something else, never
+    mistaken for bad usage.
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+    if optimizer not in ("sgd", "adam"):
+        raise ValueError(f"unknown optimizer {optimizer!r}; choose sgd or adam")
+    _check_activation(activation)
+    check_int(samples, "samples", minimum=2)
+    check_number(noise, "noise", allow_zero=True)
+    for size in hidden:
+        check_int(size, "a hidden layer size")
+    check_int(epochs, "epochs")
+    check_number(lr, "lr", allow_zero=True)
+    if batch_size is not None:
+        check_int(batch_size, "batch_size")
+    check_number(alpha, "alpha", allow_zero=True)
+    check_number(momentum, "momentum", allow_zero=True)
+
+
+def shows_progress_bar(progress: bool) -> bool:
+    """Does ``train_moons(progress=progress)`` show tqdm's bar? Only on a terminal: stderr is not a file or a pipe."""
+    return progress and sys.stderr is not None and sys.stderr.isatty()
+
+
 def train_moons(
     samples: int = 100,
     noise: float = 0.1,
@@ -138,24 +188,28 @@ def train_moons(
     here, see ``benchmarks/results/nn.md``). The collector's state returns
     afterwards. Results are identical either way.
 
-    Raises ``TrainingDivergedError`` as soon as the loss is NaN or infinite.
+    Raises ``TrainingDivergedError`` as soon as the loss is NaN or infinite,
+    and ``ValueError`` before anything else for settings ``check_settings`` refuses.
     """
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
-    if optimizer not in ("sgd", "adam"):
-        raise ValueError(f"unknown optimizer {optimizer!r}; choose sgd or adam")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
-    if isinstance(alpha, bool) or not (isinstance(alpha, numbers.Real) and math.isfinite(alpha) and alpha >= 0):
-        raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
+    check_settings(
+        samples=samples,
+        noise=noise,
+        hidden=hidden,
+        epochs=epochs,
+        lr=lr,
+        batch_size=batch_size,
+        loss=loss,
+        alpha=alpha,
+        optimizer=optimizer,
+        momentum=momentum,
+        activation=activation,
+    )
     X, y = make_moons(samples, noise, seed) if data is None else (list(data[0]), list(data[1]))
     n = len(X)
     if n == 0 or len(y) != n:
         raise ValueError(f"the data needs at least one point and a label per point, got {n} points, {len(y)} labels")
     if batch_size is None or batch_size >= n:
         batch_size = n
-    elif batch_size < 1:
-        raise ValueError(f"batch_size must be positive, got {batch_size!r}")
     steps_per_epoch = -(-n // batch_size)
 
     model = initial_model(hidden, activation, seed)
@@ -167,7 +221,7 @@ def train_moons(
     shuffler = random.Random(seed)
 
     bar = None
-    if progress and _is_terminal(sys.stderr):  # in a log, the bar's carriage-return updates would pile up
+    if shows_progress_bar(progress):  # in a log, the bar's carriage-return updates would pile up
         bar = require("tqdm", "tqdm", "the progress bar").tqdm(total=epochs, desc="moons", unit="epoch")
 
     result = MoonsResult(model=model, X=X, y=y)
@@ -224,8 +278,3 @@ def train_moons(
             file=sys.stderr,
         )
     return result
-
-
-def _is_terminal(stream: TextIO | None) -> bool:
-    """Is ``stream`` an interactive terminal (not a file, a pipe, or missing)?"""
-    return stream is not None and stream.isatty()

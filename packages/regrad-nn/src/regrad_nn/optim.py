@@ -22,13 +22,7 @@ from collections.abc import Iterable, Iterator
 
 from regrad import Var
 
-
-def _positive(value: object, what: str, allow_zero: bool = False) -> float:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok or value < 0 or (value == 0 and not allow_zero):  # type: ignore[operator]
-        limit = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{what} must be a finite number {limit}, got {value!r}")
-    return float(value)  # type: ignore[arg-type]
+from ._checks import check_int, check_number
 
 
 class Optimizer:
@@ -52,7 +46,7 @@ class Optimizer:
                 )
             first_place[p] = i
         self.params = params
-        self.lr = _positive(lr, "lr", allow_zero=True)
+        self.lr = check_number(lr, "lr", allow_zero=True)
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0.0 (see ``Module.zero_grad``); a Var gradient is dropped too."""
@@ -90,8 +84,8 @@ class SGD(Optimizer):
 
     def __init__(self, params: Iterable[Var], lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0):
         super().__init__(params, lr)
-        self.momentum = _positive(momentum, "momentum", allow_zero=True)
-        self.weight_decay = _positive(weight_decay, "weight_decay", allow_zero=True)
+        self.momentum = check_number(momentum, "momentum", allow_zero=True)
+        self.weight_decay = check_number(weight_decay, "weight_decay", allow_zero=True)
         self.velocity = [0.0] * len(self.params)
 
     def step(self) -> None:
@@ -130,8 +124,8 @@ class Adam(Optimizer):
             if not (isinstance(beta, numbers.Real) and 0.0 <= beta < 1.0):
                 raise ValueError(f"Adam {name} must be in [0, 1), got {beta!r}")
         self.betas = (float(beta1), float(beta2))
-        self.eps = _positive(eps, "Adam eps")
-        self.weight_decay = _positive(weight_decay, "weight_decay", allow_zero=True)
+        self.eps = check_number(eps, "Adam eps")
+        self.weight_decay = check_number(weight_decay, "weight_decay", allow_zero=True)
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
         self.steps = [0] * len(self.params)  # per parameter: skipped ones do not age
@@ -163,12 +157,10 @@ class LinearDecay:
     """
 
     def __init__(self, optimizer: Optimizer, total_steps: int, start: float | None = None, end: float | None = None):
-        if isinstance(total_steps, bool) or not isinstance(total_steps, int) or total_steps <= 0:
-            raise ValueError(f"LinearDecay: total_steps must be positive, got {total_steps!r}")
         self.optimizer = optimizer
-        self.total_steps = total_steps
-        self.start = _positive(optimizer.lr if start is None else start, "LinearDecay start", allow_zero=True)
-        self.end = _positive(0.1 * self.start if end is None else end, "LinearDecay end", allow_zero=True)
+        self.total_steps = check_int(total_steps, "LinearDecay total_steps")
+        self.start = check_number(optimizer.lr if start is None else start, "LinearDecay start", allow_zero=True)
+        self.end = check_number(0.1 * self.start if end is None else end, "LinearDecay end", allow_zero=True)
         self.k = 0
         optimizer.lr = self.lr_at(0)
 

@@ -24,14 +24,14 @@
 //       null where the point decides them: the cross-entropy's target)
 //     a leaf's or constant's value: parameter (an index into weights), input
 //       (a coordinate of the point), label (the point's label y) or number
-//     an op node: op (its class), inputs (node indices, in order), and
-//       activation for a FusedNeuron, power for a Pow
+//     an op node: op (its class), op_args (its arguments: a FusedNeuron's
+//       activation, a Pow's power, ...), inputs (node indices, in order)
 //
 // element.regradExplorer (for tools and tests): show(frame, point) goes
 // there; graphData(frame, point) returns the data the page gives the graph
 // drawing for that point (viewer.js's fields, with each box's texts; the
 // hover texts hold every number at full precision); curves[f] holds the
-// loss and accuracy of snapshot f.
+// loss and accuracy of snapshot f, and every point's score and loss term.
 //
 // Everything on the page is computed here from those numbers, with the same
 // arithmetic in the same order as regrad and regrad-nn do it in Python: the
@@ -156,7 +156,8 @@
 
   function lossAndAccuracy(frame, data) {
     // the training loss of these weights on all the points, as train_moons computes it:
-    // Sum of the terms, times 1/n, plus alpha times the Dot of the parameters with themselves
+    // Sum of the terms, times 1/n, plus alpha times the Dot of the parameters with themselves;
+    // and each point's score and term, kept: the page shows them as it moves through the snapshots
     const net = network(frame.weights, data.layers, data.activation);
     const scores = data.points.map((x) => predict(net, x));
     const terms = scores.map((score, k) => lossTerm(data.loss, score, data.labels[k]));
@@ -170,7 +171,7 @@
     }
     // accuracy: a score > 0 says class +1; a NaN score is always wrong
     const right = scores.filter((score, k) => !Number.isNaN(score) && score > 0 === data.labels[k] > 0).length;
-    return { loss: loss, accuracy: right / data.points.length, terms: terms };
+    return { loss: loss, accuracy: right / data.points.length, scores: scores, terms: terms };
   }
 
   // ------------------------------------------------ one point's graph: regrad's engine, in small
@@ -185,27 +186,28 @@
       // dz/db = a, dz/dw_i = a x_i, dz/dx_i = a w_i with a the activation's slope
       forward(node, v) {
         const n = (v.length - 1) / 2;
-        return ACTIVATIONS[node.activation](weightedSum(v[0], v.slice(1, n + 1), v.slice(n + 1)));
+        return ACTIVATIONS[node.op_args.activation](weightedSum(v[0], v.slice(1, n + 1), v.slice(n + 1)));
       },
       derivatives(node, z, v) {
         const n = (v.length - 1) / 2;
         const ws = v.slice(1, n + 1);
         const xs = v.slice(n + 1);
+        const activation = node.op_args.activation;
         let a = 1;
-        if (node.activation === "relu") {
+        if (activation === "relu") {
           if (z !== 0) return [1, ...xs, ...ws]; // on: the slope is 1
           if (Number.isFinite(weightedSum(v[0], ws, xs))) return null; // off: no gradient flows
           a = 0;
-        } else if (node.activation === "tanh") {
+        } else if (activation === "tanh") {
           a = 1 - z * z;
-        } else if (node.activation === "sigmoid") {
+        } else if (activation === "sigmoid") {
           a = z * (1 - z);
         } else {
           return [1, ...xs, ...ws];
         }
         return [a, ...xs.map((x) => a * x), ...ws.map((w) => a * w)];
       },
-      mayBlock: (node) => node.activation === "relu",
+      mayBlock: (node) => node.op_args.activation === "relu",
     },
     Mul: {
       forward: (node, [x, y]) => x * y, // dz/dx = y, dz/dy = x
@@ -216,13 +218,17 @@
       derivatives: () => [1, -1],
     },
     Relu: {
-      forward: (node, [x]) => relu(x), // dz/dx = 1 where z > 0; where z = 0 no gradient flows
-      derivatives: (node, z) => (z === 0 ? null : [1]),
+      // dz/dx = 1 where z > 0; where z = 0 no gradient flows, except at x = -inf (0 * inf behind it is NaN)
+      forward: (node, [x]) => relu(x),
+      derivatives: (node, z, [x]) => (z !== 0 ? [1] : x === -Infinity ? [0] : null),
       mayBlock: () => true,
     },
     Pow: {
-      forward: (node, [x]) => Math.pow(x, node.power), // dz/dx = p x^(p-1)
-      derivatives: (node, z, [x]) => (node.power === 0 ? [0] : [node.power * Math.pow(x, node.power - 1)]),
+      forward: (node, [x]) => Math.pow(x, node.op_args.power), // dz/dx = p x^(p-1)
+      derivatives: (node, z, [x]) => {
+        const p = node.op_args.power;
+        return p === 0 ? [0] : [p * Math.pow(x, p - 1)];
+      },
     },
     BCEWithLogits: {
       forward: (node, [s], target) => crossEntropy(s, target), // d loss/ds = sigmoid(s) - t
@@ -411,7 +417,7 @@
     const controls = root.querySelector(".rx-controls");
     const slider = root.querySelector("input.rx-slider");
     const playButton = root.querySelector("button.rx-play");
-    const curves = frames.map((frame) => lossAndAccuracy(frame, data));
+    const curves = frames.map((frame) => lossAndAccuracy(frame, data)); // and every point's score, per snapshot
     // the page opens before training, on the point whose loss term is largest summed over all the
     // snapshots: the one the network takes longest to learn
     let frameNo = 0;
@@ -538,11 +544,10 @@
       return d;
     }
 
-    function markPoints(net) {
+    function markPoints() {
       // misclassified points get a ring; the picked one a larger ring
       let wrong = 0;
-      data.points.forEach((x, k) => {
-        const score = predict(net, x);
+      curves[frameNo].scores.forEach((score, k) => {
         const right = !Number.isNaN(score) && score > 0 === data.labels[k] > 0;
         dots[k].classList.toggle("rx-wrong", !right);
         if (!right) wrong += 1;
@@ -673,7 +678,7 @@
       const run = runGraph(graph, frame.weights, x, label);
       graphDrawing.regradViz.update(onlyChanges(drawingData(graph, run)));
       const term = run.values[0];
-      const score = predict(network(frame.weights, data.layers, data.activation), x);
+      const score = curves[frameNo].scores[pointNo];
       const formula = {
         hinge: "max(0, 1 \u2212 y\u00b7s)",
         bce: "cross-entropy(s, (1 + y)/2)",
@@ -706,7 +711,7 @@
       const net = network(frame.weights, data.layers, data.activation);
       const outs = gridOutputs(net);
       paintPlane(outs[outs.length - 1][0]);
-      markPoints(net);
+      markPoints();
       markCurves();
       showNetwork(net, outs);
       showPoint();
